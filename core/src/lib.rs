@@ -1,1 +1,51 @@
-//! placeholder
+//! # iamport-subscribe
+//!
+//! A typed async client for the Iamport (PortOne V1) recurring-billing REST API: key-in payments,
+//! billing keys, charges with a stored key, lookups and refunds.
+//!
+//! It caches the access token (one `getToken` for any number of concurrent callers), never reports
+//! a declined card as a success ([`Error::CardDeclined`]), validates every request before sending
+//! it ([`Error::InvalidRequest`] names the field), keeps amounts exact ([`Amount`]) and never
+//! prints card data or secrets (see [`secret`]).
+//!
+//! ```no_run
+//! # async fn run() -> iamport_subscribe::Result<()> {
+//! use iamport_subscribe::{Client, PayAgainRequest};
+//! let client = Client::from_env()?;
+//! let payment = client
+//!     .pay_again(&PayAgainRequest {
+//!         customer_uid: "customer-1".into(),
+//!         merchant_uid: "order-2026-11".into(),
+//!         amount: 9_900.into(),
+//!         name: Some("Monthly plan".into()),
+//!         ..Default::default()
+//!     })
+//!     .await?;
+//! println!("{} {}", payment.imp_uid, payment.status);
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod error;
+mod models;
+mod money;
+mod pg;
+mod requests;
+pub mod secret;
+
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
+pub use error::{Error, ErrorKind, Result};
+pub use models::{
+    BillingKey, Payment, PaymentCancel, PaymentPage, PaymentStatus, Promotion, Timestamp,
+    VbankDeposit,
+};
+pub use money::Amount;
+pub use pg::Pg;
+pub use requests::{
+    Buyer, CancelPaymentRequest, CardDetails, IssueBillingKeyRequest, PayAgainRequest,
+    PayOnetimeRequest,
+};
+pub use rust_decimal::Decimal;
+pub use secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};

@@ -1,0 +1,712 @@
+//! The async client: configuration, access-token cache, one request pipeline, the operations.
+
+use crate::error::{Error, Result, from_api_failure};
+use crate::models::{BillingKey, Payment, PaymentPage, PaymentStatus, TokenGrant};
+use crate::requests::{
+    CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
+    check_customer_uid, check_imp_uid, check_merchant_uid,
+};
+use crate::secret::{AccessToken, ImpSecret};
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+use url::Url;
+use zeroize::Zeroizing;
+
+/// The production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.iamport.kr";
+/// Total time allowed for one HTTP exchange.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Refresh a token this long before the API says it expires.
+const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// `findAll` page size used when collecting every attempt of an order.
+const FIND_ALL_PAGE_SIZE: u32 = 100;
+
+/// Builds a [`Client`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    imp_key: Option<String>,
+    imp_secret: Option<ImpSecret>,
+    base_url: String,
+    tier: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("imp_key", &self.imp_key)
+            .field("imp_secret", &self.imp_secret)
+            .field("base_url", &self.base_url)
+            .field("tier", &self.tier)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            imp_key: None,
+            imp_secret: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            tier: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("iamport-subscribe-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The REST API key (`imp_key`).
+    pub fn imp_key(mut self, imp_key: impl Into<String>) -> Self {
+        self.imp_key = Some(imp_key.into());
+        self
+    }
+
+    /// The REST API secret (`imp_secret`).
+    pub fn imp_secret(mut self, imp_secret: impl Into<ImpSecret>) -> Self {
+        self.imp_secret = Some(imp_secret.into());
+        self
+    }
+
+    /// Where the API is; default [`DEFAULT_BASE_URL`]. Plain `http://` is refused unless the host
+    /// is loopback (a local sandbox).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Act for a sub-merchant: the `Tier` header (3 upper-case letters or digits). The key and
+    /// secret are then the agency's.
+    pub fn tier(mut self, tier: impl Into<String>) -> Self {
+        self.tier = Some(tier.into());
+        self
+    }
+
+    /// Total time allowed for one HTTP exchange; default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to connect; default 10 s.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Checks the configuration and creates the client (and its connection pool).
+    pub fn build(self) -> Result<Client> {
+        let imp_key = self
+            .imp_key
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
+        let imp_secret = self
+            .imp_secret
+            .filter(|s| !s.expose_secret().trim().is_empty())
+            .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
+        let base_url = parse_base_url(&self.base_url)?;
+        let tier = match self.tier {
+            None => None,
+            Some(t) => {
+                let ok = t.len() == 3
+                    && t.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                if !ok {
+                    return Err(Error::invalid(
+                        "tier",
+                        "must be 3 upper-case letters or digits",
+                    ));
+                }
+                Some(
+                    HeaderValue::from_str(&t)
+                        .map_err(|_| Error::invalid("tier", "is not a valid header value"))?,
+                )
+            }
+        };
+        if self.timeout.is_zero() {
+            return Err(Error::invalid("timeout", "must be greater than zero"));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent)
+            .build()
+            .map_err(|e| Error::Network {
+                message: format!("could not create the HTTP client: {}", error_chain(&e)),
+                may_have_reached_server: false,
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                imp_key,
+                imp_secret,
+                tier,
+                tokens: TokenCache::default(),
+            }),
+        })
+    }
+}
+
+fn parse_base_url(raw: &str) -> Result<Url> {
+    let url = Url::parse(raw.trim())
+        .map_err(|e| Error::invalid("base_url", format!("is not a URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+                Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+                None => false,
+            };
+            if !loopback {
+                return Err(Error::invalid(
+                    "base_url",
+                    "must use https (plain http is allowed only for a loopback host)",
+                ));
+            }
+        }
+        other => {
+            return Err(Error::invalid(
+                "base_url",
+                format!("has unsupported scheme {other:?}"),
+            ));
+        }
+    }
+    if url.cannot_be_a_base() || url.query().is_some() {
+        return Err(Error::invalid("base_url", "must be a plain base URL"));
+    }
+    Ok(url)
+}
+
+/// The Iamport V1 client. Cheap to clone (clones share the connection pool and the token) and
+/// safe to use from many tasks at once.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    imp_key: String,
+    imp_secret: ImpSecret,
+    tier: Option<HeaderValue>,
+    tokens: TokenCache,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("imp_key", &self.inner.imp_key)
+            .field("imp_secret", &self.inner.imp_secret)
+            .field("tier", &self.inner.tier)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Serialize)]
+struct TokenRequest<'a> {
+    imp_key: &'a str,
+    imp_secret: &'a ImpSecret,
+}
+
+#[derive(Serialize)]
+struct NoBody {}
+
+impl Client {
+    /// A builder with the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`.
+    pub fn from_env() -> Result<Client> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder preset from the environment, for further settings.
+    pub fn builder_from_env() -> Result<ClientBuilder> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let key = var("IAMPORT_IMP_KEY")
+            .ok_or_else(|| Error::invalid("IAMPORT_IMP_KEY", "is not set"))?;
+        let secret = var("IAMPORT_IMP_SECRET")
+            .ok_or_else(|| Error::invalid("IAMPORT_IMP_SECRET", "is not set"))?;
+        let mut builder = Client::builder().imp_key(key).imp_secret(secret);
+        if let Some(url) = var("IAMPORT_BASE_URL") {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// The API this client talks to.
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str()
+    }
+
+    // -- operations ------------------------------------------------------------------------
+
+    /// Key-in payment with card data (`POST /subscribe/payments/onetime`). With `customer_uid`
+    /// the card is also stored as a billing key. A declined card is `Error::CardDeclined`.
+    pub async fn pay_onetime(&self, request: &PayOnetimeRequest) -> Result<Payment> {
+        request.validate()?;
+        let payment = self
+            .call(
+                Method::POST,
+                &["subscribe", "payments", "onetime"],
+                &[],
+                Some(request),
+            )
+            .await?;
+        declined_or_paid(payment)
+    }
+
+    /// Issue (or replace) the billing key `customer_uid` (`POST /subscribe/customers/{customer_uid}`).
+    pub async fn issue_billing_key(&self, request: &IssueBillingKeyRequest) -> Result<BillingKey> {
+        request.validate()?;
+        self.call(
+            Method::POST,
+            &["subscribe", "customers", &request.customer_uid],
+            &[],
+            Some(request),
+        )
+        .await
+    }
+
+    /// The billing key stored under `customer_uid`.
+    pub async fn get_billing_key(&self, customer_uid: &str) -> Result<BillingKey> {
+        check_customer_uid(customer_uid)?;
+        self.call(
+            Method::GET,
+            &["subscribe", "customers", customer_uid],
+            &[],
+            None::<&NoBody>,
+        )
+        .await
+    }
+
+    /// Delete the billing key stored under `customer_uid`; returns what was deleted.
+    pub async fn delete_billing_key(
+        &self,
+        customer_uid: &str,
+        reason: Option<&str>,
+    ) -> Result<BillingKey> {
+        check_customer_uid(customer_uid)?;
+        let query: Vec<(&str, &str)> = reason.map(|r| ("reason", r)).into_iter().collect();
+        self.call(
+            Method::DELETE,
+            &["subscribe", "customers", customer_uid],
+            &query,
+            None::<&NoBody>,
+        )
+        .await
+    }
+
+    /// Charge the billing key `customer_uid` (`POST /subscribe/payments/again`). A declined card is
+    /// `Error::CardDeclined`, never a success.
+    pub async fn pay_again(&self, request: &PayAgainRequest) -> Result<Payment> {
+        request.validate()?;
+        let payment = self
+            .call(
+                Method::POST,
+                &["subscribe", "payments", "again"],
+                &[],
+                Some(request),
+            )
+            .await?;
+        declined_or_paid(payment)
+    }
+
+    /// One payment by its `imp_uid` (test-channel payments included).
+    pub async fn get_payment(&self, imp_uid: &str) -> Result<Payment> {
+        check_imp_uid(imp_uid)?;
+        self.call(
+            Method::GET,
+            &["payments", imp_uid],
+            &[("include_sandbox", "true")],
+            None::<&NoBody>,
+        )
+        .await
+    }
+
+    /// The most recent payment attempt for `merchant_uid`, optionally only in `status`.
+    pub async fn find_payment(
+        &self,
+        merchant_uid: &str,
+        status: Option<&PaymentStatus>,
+    ) -> Result<Payment> {
+        check_merchant_uid(merchant_uid)?;
+        let mut path = vec!["payments", "find", merchant_uid];
+        if let Some(s) = status {
+            path.push(s.as_str());
+        }
+        self.call(Method::GET, &path, &[], None::<&NoBody>).await
+    }
+
+    /// Every payment attempt recorded under `merchant_uid` (most recent first), optionally only
+    /// those in `status`. Empty when nothing was recorded.
+    pub async fn find_all_payments(
+        &self,
+        merchant_uid: &str,
+        status: Option<&PaymentStatus>,
+    ) -> Result<Vec<Payment>> {
+        check_merchant_uid(merchant_uid)?;
+        let mut path = vec!["payments", "findAll", merchant_uid];
+        if let Some(s) = status {
+            path.push(s.as_str());
+        }
+        let limit = FIND_ALL_PAGE_SIZE.to_string();
+        let mut all = Vec::new();
+        let mut page: u32 = 1;
+        loop {
+            let page_text = page.to_string();
+            let query = [("page", page_text.as_str()), ("limit", limit.as_str())];
+            let result: Result<PaymentPage> =
+                self.call(Method::GET, &path, &query, None::<&NoBody>).await;
+            let batch = match result {
+                Ok(batch) => batch,
+                // The API answers 404 when the order has no record at all.
+                Err(Error::NotFound { .. }) if page == 1 => return Ok(all),
+                Err(e) => return Err(e),
+            };
+            all.extend(batch.list);
+            match batch.next {
+                Some(next) if next > page => page = next,
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// Refund a payment fully or partly (`POST /payments/cancel`). Pass `checksum` to make a
+    /// repeated partial refund safe.
+    pub async fn cancel_payment(&self, request: &CancelPaymentRequest) -> Result<Payment> {
+        request.validate()?;
+        self.call(Method::POST, &["payments", "cancel"], &[], Some(request))
+            .await
+    }
+
+    /// Fetches (or reuses) an access token: a cheap way to check the credentials.
+    pub async fn check_credentials(&self) -> Result<()> {
+        self.inner.tokens.get(self).await.map(|_| ())
+    }
+
+    // -- pipeline --------------------------------------------------------------------------
+
+    fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url> {
+        let mut url = self.inner.base_url.clone();
+        {
+            let mut path = url
+                .path_segments_mut()
+                .map_err(|()| Error::invalid("base_url", "must be a plain base URL"))?;
+            // Each segment is percent-encoded, so a `/` or `?` in an id cannot change the route.
+            path.pop_if_empty().extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// An authenticated call: the token is attached, a 401 refreshes it once and retries once.
+    async fn call<T, B>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        body: Option<&B>,
+    ) -> Result<T>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
+        let url = self.url(segments, query)?;
+        let body = encode_body(body)?;
+        let mut refreshed = false;
+        loop {
+            let token = self.inner.tokens.get(self).await?;
+            let mut auth =
+                HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret())).map_err(
+                    |_| Error::Api {
+                        http_status: 200,
+                        code: Some(0),
+                        message: "the access token is not a valid header value".to_owned(),
+                    },
+                )?;
+            auth.set_sensitive(true);
+            let (status, bytes) = self
+                .send(method.clone(), &url, Some(auth), body.as_ref())
+                .await?;
+            if status == 401 && !refreshed {
+                refreshed = true;
+                self.inner.tokens.invalidate(token.generation);
+                continue;
+            }
+            return decode(status, &bytes, false);
+        }
+    }
+
+    /// `POST /users/getToken`.
+    async fn fetch_token(&self) -> Result<TokenGrant> {
+        let url = self.url(&["users", "getToken"], &[])?;
+        let body = encode_body(Some(&TokenRequest {
+            imp_key: &self.inner.imp_key,
+            imp_secret: &self.inner.imp_secret,
+        }))?;
+        let (status, bytes) = self.send(Method::POST, &url, None, body.as_ref()).await?;
+        decode(status, &bytes, true)
+    }
+
+    /// One HTTP exchange, traced without its body.
+    async fn send(
+        &self,
+        method: Method,
+        url: &Url,
+        auth: Option<HeaderValue>,
+        body: Option<&Zeroizing<Vec<u8>>>,
+    ) -> Result<(u16, bytes::Bytes)> {
+        let span = tracing::debug_span!(
+            "iamport.request",
+            method = %method,
+            path = %url.path(),
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let mut request = self.inner.http.request(method, url.clone());
+        if let Some(auth) = auth {
+            request = request.header(AUTHORIZATION, auth);
+        }
+        if let Some(tier) = &self.inner.tier {
+            request = request.header("Tier", tier.clone());
+        }
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let result = async {
+            let response = request.send().await.map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let bytes = response.bytes().await.map_err(|e| {
+                // The server answered, so the request certainly arrived.
+                let mut err = transport_error(e);
+                if let Error::Network {
+                    may_have_reached_server,
+                    ..
+                }
+                | Error::Timeout {
+                    may_have_reached_server,
+                } = &mut err
+                {
+                    *may_have_reached_server = true;
+                }
+                err
+            })?;
+            Ok((status, bytes))
+        }
+        .instrument(span.clone())
+        .await;
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        span.record("latency_ms", latency_ms);
+        match &result {
+            Ok((status, _)) => {
+                span.record("status", status);
+                tracing::debug!(parent: &span, status, latency_ms, "iamport answered");
+            }
+            Err(e) => {
+                tracing::debug!(parent: &span, error = %e, latency_ms, "iamport request failed")
+            }
+        }
+        result
+    }
+}
+
+fn encode_body<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    body.map(|b| {
+        serde_json::to_vec(b)
+            .map(Zeroizing::new)
+            // Serialisation of our own request types fails only for a bad amount; say which.
+            .map_err(|e| Error::invalid("request", format!("could not be encoded: {e}")))
+    })
+    .transpose()
+}
+
+fn declined_or_paid(payment: Payment) -> Result<Payment> {
+    if payment.status == PaymentStatus::Failed {
+        return Err(Error::CardDeclined {
+            fail_reason: payment.fail_reason.clone(),
+            payment: Box::new(payment),
+        });
+    }
+    Ok(payment)
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    code: Option<i64>,
+    message: Option<String>,
+    #[serde(borrow)]
+    response: Option<&'a RawValue>,
+}
+
+/// Decodes the `{code, message, response}` envelope and maps failures. With `sensitive`, decoding
+/// errors carry no detail (the body holds a token).
+fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Result<T> {
+    let ok_status = (200..300).contains(&status);
+    let envelope: Envelope<'_> = match serde_json::from_slice(bytes) {
+        Ok(env) => env,
+        Err(_) if ok_status => {
+            return Err(Error::Api {
+                http_status: status,
+                code: None,
+                message: "the answer is not the API's JSON envelope".to_owned(),
+            });
+        }
+        Err(_) => return Err(from_api_failure(status, None, format!("HTTP {status}"))),
+    };
+    let Some(code) = envelope.code else {
+        return Err(Error::Api {
+            http_status: status,
+            code: None,
+            message: "the answer has no `code`".to_owned(),
+        });
+    };
+    if code != 0 || !ok_status {
+        let message = envelope.message.unwrap_or_else(|| format!("HTTP {status}"));
+        return Err(from_api_failure(status, Some(code), message));
+    }
+    let raw = envelope
+        .response
+        .filter(|r| r.get() != "null")
+        .ok_or_else(|| Error::Api {
+            http_status: status,
+            code: Some(0),
+            message: "the answer has no `response`".to_owned(),
+        })?;
+    serde_json::from_str(raw.get()).map_err(|e| Error::Api {
+        http_status: status,
+        code: Some(0),
+        message: if sensitive {
+            "could not decode the token answer".to_owned()
+        } else {
+            format!("could not decode the response: {e}")
+        },
+    })
+}
+
+fn transport_error(e: reqwest::Error) -> Error {
+    let e = e.without_url();
+    let connect = e.is_connect();
+    if e.is_timeout() {
+        // A connect timeout happened before anything was sent.
+        return Error::Timeout {
+            may_have_reached_server: !connect,
+        };
+    }
+    Error::Network {
+        message: error_chain(&e),
+        may_have_reached_server: !connect,
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+// -- token cache ------------------------------------------------------------------------------
+
+/// One access token shared by every clone of a client.
+///
+/// Reads take a short read lock; a refresh happens under an async mutex, so any number of
+/// concurrent callers on a cold or expiring cache cause exactly one `getToken`.
+#[derive(Default)]
+struct TokenCache {
+    current: RwLock<Option<CachedToken>>,
+    refresh: tokio::sync::Mutex<()>,
+    generations: AtomicU64,
+}
+
+#[derive(Clone)]
+struct CachedToken {
+    token: AccessToken,
+    refresh_at: Instant,
+    generation: u64,
+}
+
+impl TokenCache {
+    fn fresh(&self) -> Option<CachedToken> {
+        let guard = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        guard
+            .as_ref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .cloned()
+    }
+
+    async fn get(&self, client: &Client) -> Result<CachedToken> {
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let _refreshing = self.refresh.lock().await;
+        // Someone else may have refreshed while this caller waited.
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let asked_at = Instant::now();
+        let grant = client.fetch_token().await?;
+        // Lifetime from the server's own clock (`expired_at - now`), so local clock skew does not
+        // matter; counted from when we asked, to stay on the safe side.
+        let lifetime =
+            Duration::from_secs(u64::try_from(grant.expired_at - grant.now).unwrap_or(0));
+        let margin = TOKEN_REFRESH_MARGIN.min(lifetime / 2);
+        let cached = CachedToken {
+            token: grant.access_token,
+            refresh_at: asked_at + (lifetime - margin),
+            generation: self.generations.fetch_add(1, Ordering::Relaxed) + 1,
+        };
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(cached.clone());
+        Ok(cached)
+    }
+
+    /// Drops the token of `generation` after the API refused it (a newer one is kept).
+    fn invalidate(&self, generation: u64) {
+        let mut guard = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        if guard.as_ref().is_some_and(|t| t.generation == generation) {
+            *guard = None;
+        }
+    }
+}

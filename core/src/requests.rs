@@ -1,0 +1,469 @@
+//! Request models. Field names are the wire names; card data and secrets use the masking types of
+//! [`crate::secret`]. Every request is validated by the client before anything is sent.
+
+use crate::error::Error;
+use crate::money::Amount;
+use crate::pg::Pg;
+use crate::secret::{Birth, CardNumber, Cvc, Expiry, Pwd2Digit};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Card data for a key-in payment or a billing-key issue.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardDetails {
+    /// 13–19 digits; dashes and spaces are allowed.
+    pub card_number: CardNumber,
+    /// `YYYY-MM` (or `YYYYMM`).
+    pub expiry: Expiry,
+    /// `YYMMDD`, or a 10-digit business registration number for corporate cards. Whether the PG
+    /// needs it depends on the contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth: Option<Birth>,
+    /// First two digits of the card PIN. Contract-dependent, like `birth`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pwd_2digit: Option<Pwd2Digit>,
+    /// Only for PGs that take it (Paymentwall).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cvc: Option<Cvc>,
+}
+
+impl CardDetails {
+    /// Card number and expiry; add `birth`/`pwd_2digit` as the PG contract requires.
+    pub fn new(card_number: impl Into<CardNumber>, expiry: impl Into<Expiry>) -> Self {
+        CardDetails {
+            card_number: card_number.into(),
+            expiry: expiry.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Buyer details, stored on the payment (and on the billing key for a key-in payment that stores
+/// the card).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Buyer {
+    #[serde(
+        rename = "buyer_name",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub name: Option<String>,
+    #[serde(
+        rename = "buyer_email",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub email: Option<String>,
+    #[serde(rename = "buyer_tel", default, skip_serializing_if = "Option::is_none")]
+    pub tel: Option<String>,
+    #[serde(
+        rename = "buyer_addr",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub addr: Option<String>,
+    #[serde(
+        rename = "buyer_postcode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub postcode: Option<String>,
+}
+
+/// `POST /subscribe/payments/onetime`: a key-in payment. With `customer_uid` the card is also
+/// stored as a billing key under that id (issue together with the first charge).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayOnetimeRequest {
+    /// Unique order id (≤ 40 characters); the API's only guard against charging twice.
+    pub merchant_uid: String,
+    pub amount: Amount,
+    #[serde(flatten)]
+    pub card: CardDetails,
+    /// Store the card as a billing key under this id (≤ 80 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pg: Option<Pg>,
+    #[serde(
+        rename = "channelGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_group_id: Option<String>,
+    /// Defaults to `KRW` at the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_free: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_amount: Option<Amount>,
+    /// Deprecated by the API: use `vat_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<Amount>,
+    /// Order name (≤ 40 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub buyer: Buyer,
+    /// Installment months (≥ 2, only for amounts ≥ 50,000); 0 or none = lump sum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_quota: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_free_by_merchant: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_card_point: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<String>,
+    /// Webhook URL for this payment, overriding the console setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_3d_charge_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secure_3d_token: Option<String>,
+    /// `real` or `digital` (KSNET).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass: Option<String>,
+}
+
+/// `POST /subscribe/payments/again`: charge a stored billing key.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PayAgainRequest {
+    pub customer_uid: String,
+    /// Unique order id (≤ 40 characters).
+    pub merchant_uid: String,
+    pub amount: Amount,
+    /// Order name (≤ 40 characters). The spec marks it required; the official examples omit it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_free: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_amount: Option<Amount>,
+    /// Deprecated by the API: use `vat_amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<Amount>,
+    #[serde(flatten)]
+    pub buyer: Buyer,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_quota: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest_free_by_merchant: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_card_point: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_data: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub browser_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_count: Option<u32>,
+    /// `person`, `company` or `anonymous` (TossPay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cash_receipt_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass: Option<String>,
+    /// PG-specific extras, e.g. `naverUseCfm` for Naver Pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_id: Option<String>,
+    /// Only for super billing keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_key: Option<String>,
+}
+
+/// `POST /subscribe/customers/{customer_uid}`: issue (or replace) a billing key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueBillingKeyRequest {
+    /// Goes in the path, not the body (≤ 80 characters).
+    #[serde(skip_serializing)]
+    pub customer_uid: String,
+    #[serde(flatten)]
+    pub card: CardDetails,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pg: Option<Pg>,
+    /// The spec lists it as required since 2026-05; the API has always worked without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_group_id: Option<String>,
+    /// TossPayments only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_tel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_addr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_postcode: Option<String>,
+}
+
+/// `POST /payments/cancel`: refund a payment fully or partly.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CancelPaymentRequest {
+    /// Which payment: `imp_uid` wins when both are given; one of the two is required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imp_uid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant_uid: Option<String>,
+    /// `None` refunds the whole remaining balance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Amount>,
+    /// Tax-exempt part of the refund. NICE does not default it: pass it for tax-exempt payments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_free: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat_amount: Option<Amount>,
+    /// The balance you believe is still refundable; the API refuses the refund if it disagrees,
+    /// which makes repeating a partial refund safe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<Amount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_holder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_bank: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_tel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retain_promotion: Option<bool>,
+    /// API refunds send no webhook unless this is true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_webhook: Option<bool>,
+    /// `{"requester": "customer" | "admin"}` for Naver Pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<BTreeMap<String, String>>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation: every rule names the field; nothing is sent when one fails.
+
+const MERCHANT_UID_MAX: usize = 40;
+const CUSTOMER_UID_MAX: usize = 80;
+const NAME_MAX: usize = 40;
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(crate) fn check_uid(field: &str, value: &str, max: usize) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_merchant_uid(value: &str) -> Result<(), Error> {
+    check_uid("merchant_uid", value, MERCHANT_UID_MAX)
+}
+
+pub(crate) fn check_customer_uid(value: &str) -> Result<(), Error> {
+    check_uid("customer_uid", value, CUSTOMER_UID_MAX)
+}
+
+pub(crate) fn check_imp_uid(value: &str) -> Result<(), Error> {
+    check_uid("imp_uid", value, 32)
+}
+
+fn check_amount(field: &str, amount: &Amount, currency: Option<&str>) -> Result<(), Error> {
+    if !amount.is_positive() {
+        return Err(Error::invalid(field, "must be greater than 0"));
+    }
+    check_currency_units(field, amount, currency)
+}
+
+fn check_currency_units(field: &str, amount: &Amount, currency: Option<&str>) -> Result<(), Error> {
+    let krw = currency.is_none_or(|c| c.eq_ignore_ascii_case("KRW"));
+    if krw && !amount.is_whole() {
+        return Err(Error::invalid(
+            field,
+            "must be a whole number of won for KRW",
+        ));
+    }
+    Ok(())
+}
+
+fn check_optional_amount(
+    field: &str,
+    amount: &Option<Amount>,
+    currency: Option<&str>,
+) -> Result<(), Error> {
+    match amount {
+        Some(a) if a.as_decimal().is_sign_negative() => {
+            Err(Error::invalid(field, "must not be negative"))
+        }
+        Some(a) => check_currency_units(field, a, currency),
+        None => Ok(()),
+    }
+}
+
+fn check_name(name: &Option<String>) -> Result<(), Error> {
+    match name {
+        Some(n) if n.chars().count() > NAME_MAX => Err(Error::invalid(
+            "name",
+            format!("must be at most {NAME_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_pg(pg: &Option<Pg>) -> Result<(), Error> {
+    match pg {
+        Some(pg) if pg.to_string().trim().is_empty() => {
+            Err(Error::invalid("pg", "must not be empty"))
+        }
+        Some(pg) if pg.to_string().len() > 80 => {
+            Err(Error::invalid("pg", "must be at most 80 characters"))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl CardDetails {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        let raw = self.card_number.expose_secret();
+        let digits = self.card_number.digits();
+        if raw
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || c == '-' || c == ' '))
+        {
+            return Err(Error::invalid(
+                "card_number",
+                "may contain only digits, dashes and spaces",
+            ));
+        }
+        if !(13..=19).contains(&digits.len()) {
+            return Err(Error::invalid("card_number", "must have 13 to 19 digits"));
+        }
+        let expiry = self.expiry.normalized();
+        let valid_expiry = expiry.len() == 7
+            && all_digits(&expiry[..4])
+            && &expiry[4..5] == "-"
+            && all_digits(&expiry[5..])
+            && matches!(expiry[5..].parse::<u8>(), Ok(1..=12));
+        if !valid_expiry {
+            return Err(Error::invalid("expiry", "must be YYYY-MM or YYYYMM"));
+        }
+        if let Some(birth) = &self.birth {
+            let b = birth.expose_secret().trim();
+            if !(all_digits(b) && (b.len() == 6 || b.len() == 10)) {
+                return Err(Error::invalid(
+                    "birth",
+                    "must be 6 digits (YYMMDD) or a 10-digit business registration number",
+                ));
+            }
+        }
+        if let Some(pwd) = &self.pwd_2digit {
+            let p = pwd.expose_secret().trim();
+            if !(all_digits(p) && p.len() == 2) {
+                return Err(Error::invalid("pwd_2digit", "must be exactly 2 digits"));
+            }
+        }
+        if let Some(cvc) = &self.cvc {
+            let c = cvc.expose_secret().trim();
+            if !(all_digits(c) && (3..=4).contains(&c.len())) {
+                return Err(Error::invalid("cvc", "must be 3 or 4 digits"));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl PayOnetimeRequest {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        check_merchant_uid(&self.merchant_uid)?;
+        let currency = self.currency.as_deref();
+        check_amount("amount", &self.amount, currency)?;
+        self.card.validate()?;
+        if let Some(uid) = &self.customer_uid {
+            check_customer_uid(uid)?;
+        }
+        check_pg(&self.pg)?;
+        check_optional_amount("tax_free", &self.tax_free, currency)?;
+        check_optional_amount("vat_amount", &self.vat_amount, currency)?;
+        check_name(&self.name)
+    }
+}
+
+impl PayAgainRequest {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        check_customer_uid(&self.customer_uid)?;
+        check_merchant_uid(&self.merchant_uid)?;
+        let currency = self.currency.as_deref();
+        check_amount("amount", &self.amount, currency)?;
+        check_optional_amount("tax_free", &self.tax_free, currency)?;
+        check_optional_amount("vat_amount", &self.vat_amount, currency)?;
+        check_name(&self.name)
+    }
+}
+
+impl IssueBillingKeyRequest {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        check_customer_uid(&self.customer_uid)?;
+        self.card.validate()?;
+        check_pg(&self.pg)
+    }
+}
+
+impl CancelPaymentRequest {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        match (&self.imp_uid, &self.merchant_uid) {
+            (None, None) => {
+                return Err(Error::invalid(
+                    "imp_uid",
+                    "either imp_uid or merchant_uid is required",
+                ));
+            }
+            (Some(imp), _) => check_imp_uid(imp)?,
+            (None, Some(m)) => check_merchant_uid(m)?,
+        }
+        if let Some(a) = &self.amount {
+            // The currency is the payment's; the refund must at least be a positive amount.
+            if !a.is_positive() {
+                return Err(Error::invalid(
+                    "amount",
+                    "must be greater than 0 (omit it to refund everything)",
+                ));
+            }
+        }
+        // The payment's currency is not known here, so only the sign is checked.
+        for (field, value) in [
+            ("tax_free", &self.tax_free),
+            ("vat_amount", &self.vat_amount),
+            ("checksum", &self.checksum),
+        ] {
+            if value.is_some_and(|a| a.as_decimal().is_sign_negative()) {
+                return Err(Error::invalid(field, "must not be negative"));
+            }
+        }
+        Ok(())
+    }
+}
