@@ -60,6 +60,12 @@ impl From<i64> for Amount {
     }
 }
 
+impl From<i32> for Amount {
+    fn from(v: i32) -> Self {
+        Amount::new(i64::from(v))
+    }
+}
+
 impl From<u32> for Amount {
     fn from(v: u32) -> Self {
         Amount::new(i64::from(v))
