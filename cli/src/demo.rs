@@ -73,10 +73,17 @@ pub async fn run(live: bool) -> ExitCode {
 async fn setup(live: bool) -> Result<(Client, CardDetails, Option<Sandbox>), String> {
     if live {
         let client = Client::from_env().map_err(|e| format!("{e} (needed with --live)"))?;
-        let var = |name: &str| std::env::var(name).map_err(|_| format!("{name} is not set (needed with --live)"));
-        let mut card = CardDetails::new(var("IAMPORT_DEMO_CARD_NUMBER")?, var("IAMPORT_DEMO_EXPIRY")?);
+        let var = |name: &str| {
+            std::env::var(name).map_err(|_| format!("{name} is not set (needed with --live)"))
+        };
+        let mut card = CardDetails::new(
+            var("IAMPORT_DEMO_CARD_NUMBER")?,
+            var("IAMPORT_DEMO_EXPIRY")?,
+        );
         card.birth = std::env::var("IAMPORT_DEMO_BIRTH").ok().map(Birth::new);
-        card.pwd_2digit = std::env::var("IAMPORT_DEMO_PWD_2DIGIT").ok().map(Pwd2Digit::new);
+        card.pwd_2digit = std::env::var("IAMPORT_DEMO_PWD_2DIGIT")
+            .ok()
+            .map(Pwd2Digit::new);
         return Ok((client, card, None));
     }
     let sandbox = Sandbox::start()

@@ -96,10 +96,10 @@ fn spec_bodies_decode_into_the_models_without_losing_a_field() {
     }
 }
 
-/// The spec's definitions, adjusted for the documented live deviations:
-/// - unset fields are JSON `null` (facts §1 "Missing strings", `card_type` null, `message` null on
-///   success), so every typed property also admits `null`;
-/// and made stricter: an object definition admits no property the spec does not declare.
+/// The spec's definitions, adjusted for the documented live deviation that unset fields are JSON
+/// `null` (facts §1 "Missing strings", `card_type` null, `message` null on success), so every typed
+/// property also admits `null`; and made stricter: an object definition admits no property the spec
+/// does not declare.
 fn live_definitions(spec: &Value) -> Value {
     let mut defs = spec["definitions"].clone();
     fix_numeric_keywords(&mut defs);
