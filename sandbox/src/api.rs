@@ -1,0 +1,718 @@
+//! The emulated endpoints. Each call runs synchronously under the state lock, so every check
+//! and the write that follows it happen as one step.
+
+use std::cmp::Ordering;
+
+use axum::http::{HeaderMap, StatusCode, header};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::NotFoundMode;
+use crate::card::{self, Behaviour, Card, Pg};
+use crate::input::Fields;
+use crate::model::{BillingKey, Cancel, Contact, Payment, Status};
+use crate::state::{Inner, Shared, Token};
+
+const DUPLICATE: &str =
+    "이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)";
+const NO_PAYMENT: &str = "존재하지 않는 결제정보입니다.";
+const NOTHING_TO_CANCEL: &str = "취소할 결제건이 존재하지 않습니다.";
+const RECEIPT_BASE: &str = "https://sandbox.iamport.invalid/receipts";
+
+/// An answer: HTTP status plus envelope.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn ok(response: Value) -> Reply {
+        Reply {
+            status: StatusCode::OK,
+            body: json!({"code": 0, "message": null, "response": response}),
+        }
+    }
+
+    pub fn error(status: u16, code: i64, message: impl Into<String>) -> Reply {
+        Reply {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            body: json!({"code": code, "message": message.into(), "response": null}),
+        }
+    }
+
+    /// Business failure: HTTP 200 with a non-zero code, as the live API reports most errors.
+    pub fn fail(code: i64, message: impl Into<String>) -> Reply {
+        Reply::error(200, code, message)
+    }
+
+    pub fn unauthorized() -> Reply {
+        Reply::error(401, -1, "Unauthorized")
+    }
+
+    pub fn no_route() -> Reply {
+        Reply::error(404, 1, "존재하지 않는 API입니다.")
+    }
+}
+
+type Res = Result<Value, Reply>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    GetToken,
+    Onetime,
+    Again,
+    IssueKey,
+    GetKey,
+    DeleteKey,
+    GetPayment,
+    Find,
+    FindStatus,
+    FindAll,
+    FindAllStatus,
+    Cancel,
+}
+
+impl Route {
+    pub const ALL: [Route; 12] = [
+        Route::GetToken,
+        Route::Onetime,
+        Route::Again,
+        Route::IssueKey,
+        Route::GetKey,
+        Route::DeleteKey,
+        Route::GetPayment,
+        Route::Find,
+        Route::FindStatus,
+        Route::FindAll,
+        Route::FindAllStatus,
+        Route::Cancel,
+    ];
+
+    pub fn method(self) -> &'static str {
+        match self {
+            Route::GetToken | Route::Onetime | Route::Again | Route::IssueKey | Route::Cancel => {
+                "POST"
+            }
+            Route::DeleteKey => "DELETE",
+            _ => "GET",
+        }
+    }
+
+    pub fn template(self) -> &'static str {
+        match self {
+            Route::GetToken => "/users/getToken",
+            Route::Onetime => "/subscribe/payments/onetime",
+            Route::Again => "/subscribe/payments/again",
+            Route::IssueKey | Route::GetKey | Route::DeleteKey => {
+                "/subscribe/customers/{customer_uid}"
+            }
+            Route::GetPayment => "/payments/{imp_uid}",
+            Route::Find => "/payments/find/{merchant_uid}",
+            Route::FindStatus => "/payments/find/{merchant_uid}/{payment_status}",
+            Route::FindAll => "/payments/findAll/{merchant_uid}",
+            Route::FindAllStatus => "/payments/findAll/{merchant_uid}/{payment_status}",
+            Route::Cancel => "/payments/cancel",
+        }
+    }
+}
+
+/// Everything a handler may read from the HTTP request.
+#[derive(Debug)]
+pub(crate) struct Request<'a> {
+    pub headers: &'a HeaderMap,
+    pub query: Fields,
+    pub params: Vec<(String, String)>,
+    /// `None` when the body could not be read.
+    pub body: Option<&'a [u8]>,
+}
+
+impl Request<'_> {
+    fn param(&self, name: &str) -> String {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn fields(&self) -> Result<Fields, Reply> {
+        let body = self
+            .body
+            .ok_or_else(|| Reply::error(400, 1, "요청 본문을 읽을 수 없습니다."))?;
+        let ct = self
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        Fields::from_body(ct, body)
+    }
+
+    /// `Authorization` (with or without `Bearer `) wins over `X-ImpTokenHeader`, then `?_token=`.
+    fn token(&self) -> Option<String> {
+        let header_value = |name: &str| -> Option<Option<String>> {
+            let v = self.headers.get(name)?;
+            Some(v.to_str().ok().map(|s| s.trim().to_owned()))
+        };
+        let raw = match header_value("authorization") {
+            Some(v) => v,
+            None => match header_value("x-imptokenheader") {
+                Some(v) => v,
+                None => self.query.opt_str("_token").ok().flatten(),
+            },
+        }?;
+        let token = match raw.get(..7) {
+            Some(p) if p.eq_ignore_ascii_case("bearer ") => raw.get(7..).unwrap_or("").trim(),
+            _ => raw.as_str(),
+        };
+        Some(token.to_owned())
+    }
+}
+
+pub(crate) fn process(shared: &Shared, st: &mut Inner, route: Route, req: &Request<'_>) -> Reply {
+    let now = st.now();
+    if route != Route::GetToken {
+        let presented = req.token();
+        if !presented.is_some_and(|t| st.token_valid(&t, now)) {
+            return Reply::unauthorized();
+        }
+    }
+    let result = match route {
+        Route::GetToken => return get_token(shared, st, req, now),
+        Route::Onetime => onetime(shared, st, req, now),
+        Route::Again => again(st, req, now),
+        Route::IssueKey => issue_key(shared, st, req, now),
+        Route::GetKey => get_key(shared, st, req),
+        Route::DeleteKey => delete_key(shared, st, req),
+        Route::GetPayment => get_payment(st, req),
+        Route::Find | Route::FindStatus => find(st, req),
+        Route::FindAll | Route::FindAllStatus => find_all(st, req),
+        Route::Cancel => cancel(st, req, now),
+    };
+    match result {
+        Ok(response) => Reply::ok(response),
+        Err(reply) => reply,
+    }
+}
+
+fn get_token(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Reply {
+    let fields = match req.fields() {
+        Ok(f) => f,
+        Err(reply) => return reply,
+    };
+    let key = fields.opt_str("imp_key").ok().flatten();
+    let secret = fields.opt_str("imp_secret").ok().flatten();
+    let (Some(key), Some(secret)) = (key, secret) else {
+        return Reply::error(400, -1, "imp_key, imp_secret 파라메터가 누락되었습니다.");
+    };
+    if key != shared.cfg.imp_key || secret != shared.cfg.imp_secret {
+        return Reply::error(401, -1, "imp_key, imp_secret 인증에 실패하였습니다.");
+    }
+    let token = match st.token.as_mut() {
+        Some(t) if now < t.expired_at => {
+            // The live API extends a nearly expired token instead of racing a new one.
+            if t.expired_at - now < 60 {
+                t.expired_at = t.expired_at.saturating_add(300);
+            }
+            t.clone()
+        }
+        _ => {
+            let bytes: [u8; 20] = rand::random();
+            let value: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let t = Token {
+                value,
+                expired_at: now.saturating_add(shared.cfg.token_ttl_secs),
+            };
+            st.token = Some(t.clone());
+            t
+        }
+    };
+    Reply::ok(json!({"access_token": token.value, "now": now, "expired_at": token.expired_at}))
+}
+
+/// Request fields shared by `onetime` and `again`.
+struct Order {
+    merchant_uid: String,
+    amount: Decimal,
+    currency: String,
+    name: Option<String>,
+    buyer: Contact,
+    custom_data: Option<String>,
+    card_quota: i64,
+}
+
+fn read_order(f: &Fields) -> Result<Order, Reply> {
+    let merchant_uid = f.req_str("merchant_uid")?;
+    let amount = f.req_decimal("amount")?;
+    let currency = f.opt_str("currency")?.unwrap_or_else(|| "KRW".to_owned());
+    check_amount(amount, &currency, "결제금액(amount)")?;
+    for optional in ["tax_free", "vat_amount", "vat"] {
+        if let Some(v) = f.opt_decimal(optional)? {
+            if v < Decimal::ZERO || v > amount {
+                return Err(Reply::fail(
+                    1,
+                    format!("{optional} 금액이 올바르지 않습니다."),
+                ));
+            }
+        }
+    }
+    let card_quota = f.opt_int("card_quota")?.unwrap_or(0);
+    if !(0..=36).contains(&card_quota) {
+        return Err(Reply::fail(
+            1,
+            "할부개월수(card_quota)가 올바르지 않습니다.",
+        ));
+    }
+    Ok(Order {
+        merchant_uid,
+        amount,
+        currency,
+        name: f.opt_str("name")?,
+        buyer: Contact {
+            name: f.opt_str("buyer_name")?,
+            email: f.opt_str("buyer_email")?,
+            tel: f.opt_str("buyer_tel")?,
+            addr: f.opt_str("buyer_addr")?,
+            postcode: f.opt_str("buyer_postcode")?,
+        },
+        custom_data: f.json_text("custom_data")?,
+        card_quota,
+    })
+}
+
+fn check_amount(amount: Decimal, currency: &str, what: &str) -> Result<(), Reply> {
+    if amount <= Decimal::ZERO {
+        return Err(Reply::fail(1, format!("{what}은 0보다 커야 합니다.")));
+    }
+    if currency.eq_ignore_ascii_case("KRW") && !amount.fract().is_zero() {
+        return Err(Reply::fail(
+            1,
+            format!("{what}은 원 단위 정수여야 합니다. (KRW)"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_duplicate(st: &Inner, merchant_uid: &str) -> Result<(), Reply> {
+    let taken = st.payments.iter().any(|p| {
+        p.merchant_uid == merchant_uid && matches!(p.status, Status::Paid | Status::Cancelled)
+    });
+    if taken {
+        Err(Reply::fail(1, DUPLICATE))
+    } else {
+        Ok(())
+    }
+}
+
+fn read_card(f: &Fields, now: i64) -> Result<Card, Reply> {
+    let number = f.req_str("card_number")?;
+    let expiry = f.req_str("expiry")?;
+    let birth = f.opt_str("birth")?;
+    let pwd = f.opt_str("pwd_2digit")?;
+    card::check_card(&number, &expiry, birth.as_deref(), pwd.as_deref(), now)
+}
+
+fn random_digits(n: usize) -> String {
+    (0..n)
+        .map(|_| char::from(b'0' + rand::random_range(0..10u8)))
+        .collect()
+}
+
+fn pg_tid(pg: &Pg, now: i64) -> String {
+    match pg.provider {
+        "nice" => format!("{}0116{}{}", pg.id, card::kst_stamp(now), random_digits(4)),
+        _ => format!("{}{}", card::kst_stamp(now), random_digits(8)),
+    }
+}
+
+/// What a charge is made with.
+struct Charge {
+    pg: Pg,
+    card_code: &'static str,
+    card_name: &'static str,
+    card_number: String,
+    declines: bool,
+    customer_uid: Option<String>,
+    usage: Option<&'static str>,
+    order: Order,
+}
+
+fn record_charge(st: &mut Inner, c: Charge, now: i64) -> Value {
+    let imp_uid = loop {
+        let candidate = format!("imps_{}", random_digits(12));
+        if !st.by_imp_uid.contains_key(&candidate) {
+            break candidate;
+        }
+    };
+    let tid = pg_tid(&c.pg, now);
+    let (status, paid_at, failed_at) = if c.declines {
+        (Status::Failed, 0, now)
+    } else {
+        (Status::Paid, now, 0)
+    };
+    let paid = status == Status::Paid;
+    let payment = Payment {
+        receipt_url: paid.then(|| format!("{RECEIPT_BASE}/{imp_uid}")),
+        imp_uid: imp_uid.clone(),
+        merchant_uid: c.order.merchant_uid,
+        pg: c.pg,
+        pg_tid: tid,
+        apply_num: paid.then(|| random_digits(8)),
+        card_code: c.card_code,
+        card_name: c.card_name,
+        card_number: c.card_number,
+        card_quota: c.order.card_quota,
+        name: c.order.name,
+        amount: c.order.amount,
+        cancel_amount: Decimal::ZERO,
+        currency: c.order.currency,
+        buyer: c.order.buyer,
+        custom_data: c.order.custom_data,
+        status,
+        started_at: now,
+        paid_at,
+        failed_at,
+        cancelled_at: 0,
+        updated_at: now,
+        fail_reason: (!paid).then(|| card::DECLINE_REASON.to_owned()),
+        cancel_reason: None,
+        cancels: Vec::new(),
+        customer_uid: c.customer_uid,
+        customer_uid_usage: c.usage,
+    };
+    let json = payment.to_json();
+    st.by_imp_uid.insert(imp_uid, st.payments.len());
+    st.payments.push(payment);
+    json
+}
+
+fn store_key(st: &mut Inner, mut key: BillingKey) -> Value {
+    if let Some(old) = st.keys.get(&key.customer_uid) {
+        key.inserted = old.inserted;
+    }
+    let json = key.to_json();
+    st.keys.insert(key.customer_uid.clone(), key);
+    json
+}
+
+fn onetime(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
+    let f = req.fields()?;
+    let order = read_order(&f)?;
+    f.req_str("card_number")?;
+    f.req_str("expiry")?;
+    let pg = card::parse_pg(f.opt_str("pg")?.as_deref(), &shared.cfg.default_pg)?;
+    let customer_uid = f.opt_str("customer_uid")?;
+    check_duplicate(st, &order.merchant_uid)?;
+    let card = read_card(&f, now)?;
+    if card.behaviour == Behaviour::AuthFail {
+        return Err(Reply::fail(-1, "카드정보 인증에 실패하였습니다."));
+    }
+    let declines = card.behaviour == Behaviour::Decline;
+    if let Some(uid) = &customer_uid {
+        // The key is issued before the first charge, so it survives a declined charge.
+        store_key(
+            st,
+            BillingKey {
+                customer_uid: uid.clone(),
+                pg: pg.clone(),
+                card_code: card.code,
+                card_name: card.name,
+                card_number: card.masked.clone(),
+                declines,
+                customer_id: None,
+                customer: order.buyer.clone(),
+                inserted: now,
+                updated: now,
+            },
+        );
+    }
+    let usage = customer_uid.as_ref().map(|_| "issue");
+    Ok(record_charge(
+        st,
+        Charge {
+            pg,
+            card_code: card.code,
+            card_name: card.name,
+            card_number: card.masked,
+            declines,
+            customer_uid,
+            usage,
+            order,
+        },
+        now,
+    ))
+}
+
+fn again(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
+    let f = req.fields()?;
+    let customer_uid = f.req_str("customer_uid")?;
+    let mut order = read_order(&f)?;
+    let key = st
+        .keys
+        .get(&customer_uid)
+        .cloned()
+        .ok_or_else(|| Reply::fail(1, "등록되지 않은 구매자입니다."))?;
+    check_duplicate(st, &order.merchant_uid)?;
+    order.buyer = order.buyer.or(&key.customer);
+    Ok(record_charge(
+        st,
+        Charge {
+            pg: key.pg,
+            card_code: key.card_code,
+            card_name: key.card_name,
+            card_number: key.card_number,
+            declines: key.declines,
+            customer_uid: Some(customer_uid),
+            usage: Some("payment"),
+            order,
+        },
+        now,
+    ))
+}
+
+fn issue_key(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
+    let customer_uid = req.param("customer_uid");
+    let f = req.fields()?;
+    f.req_str("card_number")?;
+    f.req_str("expiry")?;
+    let pg = card::parse_pg(f.opt_str("pg")?.as_deref(), &shared.cfg.default_pg)?;
+    let customer = Contact {
+        name: f.opt_str("customer_name")?,
+        email: f.opt_str("customer_email")?,
+        tel: f.opt_str("customer_tel")?,
+        addr: f.opt_str("customer_addr")?,
+        postcode: f.opt_str("customer_postcode")?,
+    };
+    let customer_id = f.opt_str("customer_id")?;
+    let card = read_card(&f, now)?;
+    if card.behaviour == Behaviour::AuthFail {
+        return Err(Reply::fail(
+            -1,
+            "카드정보 인증 및 빌키 발급에 실패하였습니다.",
+        ));
+    }
+    Ok(store_key(
+        st,
+        BillingKey {
+            customer_uid,
+            pg,
+            card_code: card.code,
+            card_name: card.name,
+            card_number: card.masked,
+            declines: card.behaviour == Behaviour::Decline,
+            customer_id,
+            customer,
+            inserted: now,
+            updated: now,
+        },
+    ))
+}
+
+fn key_not_found(shared: &Shared, uid: &str) -> Reply {
+    let message = format!("요청하신 customer_uid({uid})로 등록된 정보를 찾을 수 없습니다.");
+    match shared.cfg.not_found {
+        NotFoundMode::Observed => Reply::fail(1, message),
+        NotFoundMode::Spec => Reply::error(404, 1, message),
+    }
+}
+
+fn get_key(shared: &Shared, st: &Inner, req: &Request<'_>) -> Res {
+    let uid = req.param("customer_uid");
+    st.keys
+        .get(&uid)
+        .map(BillingKey::to_json)
+        .ok_or_else(|| key_not_found(shared, &uid))
+}
+
+fn delete_key(shared: &Shared, st: &mut Inner, req: &Request<'_>) -> Res {
+    let uid = req.param("customer_uid");
+    st.keys
+        .remove(&uid)
+        .map(|k| k.to_json())
+        .ok_or_else(|| key_not_found(shared, &uid))
+}
+
+fn get_payment(st: &Inner, req: &Request<'_>) -> Res {
+    // Every sandbox payment is a test-channel payment; `include_sandbox` is accepted and ignored.
+    let imp_uid = req.param("imp_uid");
+    st.by_imp_uid
+        .get(&imp_uid)
+        .and_then(|i| st.payments.get(*i))
+        .map(Payment::to_json)
+        .ok_or_else(|| Reply::error(404, 1, NO_PAYMENT))
+}
+
+/// The records of `merchant_uid` in the requested status and order.
+fn matching<'s>(st: &'s Inner, req: &Request<'_>) -> Result<Vec<&'s Payment>, Reply> {
+    let merchant_uid = req.param("merchant_uid");
+    let status = match req.params.iter().find(|(k, _)| k == "payment_status") {
+        None => None,
+        Some((_, s)) => Some(
+            Status::parse(s).ok_or_else(|| Reply::error(400, 1, "지원되지 않는 상태값입니다."))?,
+        ),
+    };
+    let sorting = req
+        .query
+        .opt_str("sorting")?
+        .unwrap_or_else(|| "-started".to_owned());
+    let (descending, field) = match sorting.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, sorting.as_str()),
+    };
+    let key: fn(&Payment) -> i64 = match field {
+        "started" => |p| p.started_at,
+        "paid" => |p| p.paid_at,
+        "updated" => |p| p.updated_at,
+        _ => return Err(Reply::error(400, 1, "지원되지 않는 정렬기준입니다.")),
+    };
+    // Positions in `payments` are creation order, used to break ties.
+    let mut found: Vec<(usize, &Payment)> = st
+        .payments
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.merchant_uid == merchant_uid && status.is_none_or(|s| p.status == s))
+        .collect();
+    found.sort_by(|(ia, a), (ib, b)| {
+        let ord: Ordering = key(a).cmp(&key(b)).then(ia.cmp(ib));
+        if descending { ord.reverse() } else { ord }
+    });
+    Ok(found.into_iter().map(|(_, p)| p).collect())
+}
+
+fn find(st: &Inner, req: &Request<'_>) -> Res {
+    matching(st, req)?
+        .first()
+        .map(|p| p.to_json())
+        .ok_or_else(|| Reply::error(404, 1, NO_PAYMENT))
+}
+
+fn positive_query(req: &Request<'_>, name: &str, default: u64, max: u64) -> Result<u64, Reply> {
+    let bad = || Reply::error(400, 1, format!("{name} 파라메터가 올바르지 않습니다."));
+    match req.query.opt_str(name).map_err(|_| bad())? {
+        None => Ok(default),
+        Some(s) => match s.trim().parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(bad()),
+        },
+    }
+}
+
+fn find_all(st: &Inner, req: &Request<'_>) -> Res {
+    let page = positive_query(req, "page", 1, u64::from(u32::MAX))?;
+    let limit = positive_query(req, "limit", 20, 1000)?;
+    let found = matching(st, req)?;
+    if found.is_empty() {
+        return Err(Reply::error(404, 1, NO_PAYMENT));
+    }
+    let total = found.len() as u64;
+    let start = (page - 1).saturating_mul(limit);
+    let list: Vec<Value> = found
+        .iter()
+        .skip(usize::try_from(start).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|p| p.to_json())
+        .collect();
+    let next = if page.saturating_mul(limit) < total {
+        page + 1
+    } else {
+        0
+    };
+    Ok(json!({"total": total, "previous": page - 1, "next": next, "list": list}))
+}
+
+fn cancel(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
+    let f = req.fields()?;
+    let imp_uid = f.opt_str("imp_uid")?;
+    let merchant_uid = f.opt_str("merchant_uid")?;
+    let index = match (imp_uid, merchant_uid) {
+        (Some(imp_uid), _) => st.by_imp_uid.get(&imp_uid).copied(),
+        (None, Some(merchant_uid)) => {
+            let same = |p: &&Payment| p.merchant_uid == merchant_uid;
+            let paid = st
+                .payments
+                .iter()
+                .position(|p| same(&p) && p.status == Status::Paid);
+            paid.or_else(|| {
+                st.payments
+                    .iter()
+                    .position(|p| same(&p) && p.status == Status::Cancelled)
+            })
+        }
+        (None, None) => {
+            return Err(Reply::fail(
+                1,
+                "imp_uid 또는 merchant_uid 중 하나는 지정해주셔야합니다.",
+            ));
+        }
+    };
+    let payment = index
+        .and_then(|i| st.payments.get_mut(i))
+        .ok_or_else(|| Reply::fail(1, NOTHING_TO_CANCEL))?;
+    match payment.status {
+        Status::Paid => {}
+        Status::Cancelled => return Err(Reply::fail(1, "이미 전액취소된 주문입니다.")),
+        Status::Ready | Status::Failed => return Err(Reply::fail(1, NOTHING_TO_CANCEL)),
+    }
+    let remaining = payment.remaining();
+    if let Some(checksum) = f.opt_decimal("checksum")? {
+        if checksum != remaining {
+            return Err(Reply::fail(
+                1,
+                format!(
+                    "요청하신 checksum({})과 취소가능잔액({})이 일치하지 않습니다.",
+                    checksum.normalize(),
+                    remaining.normalize()
+                ),
+            ));
+        }
+    }
+    let requested = f.opt_decimal("amount")?.unwrap_or(Decimal::ZERO);
+    let amount = if requested.is_zero() {
+        remaining
+    } else {
+        requested
+    };
+    check_amount(amount, &payment.currency, "취소금액(amount)")?;
+    if amount > remaining {
+        return Err(Reply::fail(
+            1,
+            format!(
+                "취소요청금액({})이 취소가능잔액({})보다 큽니다.",
+                amount.normalize(),
+                remaining.normalize()
+            ),
+        ));
+    }
+    for optional in ["tax_free", "vat_amount"] {
+        if let Some(v) = f.opt_decimal(optional)? {
+            if v < Decimal::ZERO || v > amount {
+                return Err(Reply::fail(
+                    1,
+                    format!("{optional} 금액이 올바르지 않습니다."),
+                ));
+            }
+        }
+    }
+    let reason = f.opt_str("reason")?.unwrap_or_default();
+    let cancellation_id = random_digits(20);
+    let receipt_url = format!(
+        "{RECEIPT_BASE}/{}/cancel/{cancellation_id}",
+        payment.imp_uid
+    );
+    let cancel_tid = pg_tid(&payment.pg, now);
+    payment.cancel_amount += amount;
+    payment.cancels.push(Cancel {
+        pg_tid: cancel_tid,
+        amount,
+        cancelled_at: now,
+        reason: reason.clone(),
+        cancellation_id,
+        receipt_url,
+    });
+    payment.cancel_reason = Some(reason);
+    payment.updated_at = now;
+    if payment.remaining().is_zero() {
+        payment.status = Status::Cancelled;
+        payment.cancelled_at = now;
+    }
+    Ok(payment.to_json())
+}

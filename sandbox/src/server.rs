@@ -1,0 +1,197 @@
+//! HTTP plumbing: routing, counting, the exchange log, the response delay and the
+//! `/__sandbox/*` inspection API.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get, post};
+use axum::{Router, ServiceExt};
+use serde_json::{Value, json};
+use tower_http::normalize_path::NormalizePath;
+
+use crate::Exchange;
+use crate::api::{self, Reply, Route};
+use crate::input::Fields;
+use crate::state::Shared;
+
+const BODY_LIMIT: usize = 1 << 20;
+const NO_ROUTE: &str = "(unmatched)";
+
+type S = Arc<Shared>;
+
+/// The router, wrapped so that trailing slashes are trimmed before routing.
+pub(crate) fn service(shared: S) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
+    ServiceExt::<Request>::into_make_service(NormalizePath::trim_trailing_slash(router(shared)))
+}
+
+fn router(shared: S) -> Router {
+    let mut app = Router::new();
+    let mut templates: Vec<&'static str> = Route::ALL.iter().map(|r| r.template()).collect();
+    templates.dedup();
+    for template in templates {
+        let mut methods: MethodRouter<S> = MethodRouter::new();
+        for route in Route::ALL.into_iter().filter(|r| r.template() == template) {
+            let h = move |State(sh): State<S>, req: Request| handle(sh, Some(route), template, req);
+            methods = match route.method() {
+                "POST" => methods.post(h),
+                "DELETE" => methods.delete(h),
+                _ => methods.get(h),
+            };
+        }
+        // A known path with a wrong method is answered like any unknown API.
+        methods = methods
+            .fallback(move |State(sh): State<S>, req: Request| handle(sh, None, template, req));
+        app = app.route(template, methods);
+    }
+    app.route("/__sandbox/requests", get(inspect_requests))
+        .route("/__sandbox/ledger", get(inspect_ledger))
+        .route("/__sandbox/exchanges", get(inspect_exchanges))
+        .route("/__sandbox/tokens/revoke", post(inspect_revoke))
+        .route("/__sandbox/reset", post(inspect_reset))
+        .route("/__sandbox/clock/advance", post(inspect_advance))
+        .route("/__sandbox/config", post(inspect_config))
+        .fallback(fallback)
+        .with_state(shared)
+}
+
+async fn fallback(State(sh): State<S>, req: Request) -> Response {
+    if req.uri().path().starts_with("/__sandbox/") {
+        return inspection_error(StatusCode::NOT_FOUND, "unknown inspection endpoint");
+    }
+    handle(sh, None, NO_ROUTE, req).await
+}
+
+fn envelope_response(status: StatusCode, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=UTF-8"),
+        )],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Every API request goes through here: it is answered, counted, logged and delayed.
+async fn handle(sh: S, route: Option<Route>, template: &'static str, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let method = parts.method.as_str().to_owned();
+    let path = parts.uri.path().to_owned();
+    let params: Vec<(String, String)> =
+        match RawPathParams::from_request_parts(&mut parts, &()).await {
+            Ok(p) => p
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+    let bytes: Option<Bytes> = axum::body::to_bytes(Body::new(body), BODY_LIMIT).await.ok();
+    let request = api::Request {
+        headers: &parts.headers,
+        query: Fields::from_query(parts.uri.query()),
+        params,
+        body: bytes.as_deref(),
+    };
+    let (reply, delay) = {
+        let mut st = sh.lock();
+        let reply = match route {
+            Some(route) if route.template().contains('{') && request.params.is_empty() => {
+                Reply::error(400, 1, "경로 파라메터를 해석할 수 없습니다.")
+            }
+            Some(route) => api::process(&sh, &mut st, route, &request),
+            None => Reply::no_route(),
+        };
+        st.record(
+            format!("{method} {template}"),
+            Exchange {
+                method: method.clone(),
+                route: template.to_owned(),
+                path,
+                status: reply.status.as_u16(),
+                body: reply.body.clone(),
+            },
+        );
+        (reply, st.delay)
+    };
+    tracing::debug!(%method, route = template, status = reply.status.as_u16(), "api request");
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    envelope_response(reply.status, &reply.body)
+}
+
+fn inspection_ok(body: Value) -> Response {
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+fn inspection_error(status: StatusCode, error: &str) -> Response {
+    (status, axum::Json(json!({"ok": false, "error": error}))).into_response()
+}
+
+async fn inspect_requests(State(sh): State<S>) -> Response {
+    let st = sh.lock();
+    inspection_ok(json!({"total": st.total, "by_endpoint": st.counts}))
+}
+
+async fn inspect_ledger(State(sh): State<S>) -> Response {
+    let ledger = sh.lock().ledger();
+    inspection_ok(Value::Array(ledger))
+}
+
+async fn inspect_exchanges(State(sh): State<S>) -> Response {
+    let body = {
+        let st = sh.lock();
+        serde_json::to_value(&st.exchanges).unwrap_or(Value::Null)
+    };
+    inspection_ok(body)
+}
+
+async fn inspect_revoke(State(sh): State<S>) -> Response {
+    sh.lock().token = None;
+    inspection_ok(json!({"ok": true}))
+}
+
+async fn inspect_reset(State(sh): State<S>) -> Response {
+    sh.lock().reset();
+    inspection_ok(json!({"ok": true}))
+}
+
+/// Reads a non-negative integer field of a JSON body.
+fn json_u64(body: &[u8], name: &str) -> Option<u64> {
+    serde_json::from_slice::<Value>(body)
+        .ok()?
+        .get(name)?
+        .as_u64()
+}
+
+async fn inspect_advance(State(sh): State<S>, body: Bytes) -> Response {
+    match json_u64(&body, "seconds") {
+        Some(secs) => {
+            sh.lock().advance_clock(Duration::from_secs(secs));
+            inspection_ok(json!({"ok": true}))
+        }
+        None => inspection_error(
+            StatusCode::BAD_REQUEST,
+            "expected JSON {\"seconds\": <non-negative integer>}",
+        ),
+    }
+}
+
+async fn inspect_config(State(sh): State<S>, body: Bytes) -> Response {
+    match json_u64(&body, "response_delay_ms") {
+        Some(ms) => {
+            sh.lock().delay = Duration::from_millis(ms);
+            inspection_ok(json!({"ok": true}))
+        }
+        None => inspection_error(
+            StatusCode::BAD_REQUEST,
+            "expected JSON {\"response_delay_ms\": <non-negative integer>}",
+        ),
+    }
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the sandbox over real HTTP (one test binary, several modules).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod auth;
+mod billing_keys;
+mod binary;
+mod cancel;
+mod common;
+mod inspection;
+mod lookup;
+mod payments;
