@@ -1,0 +1,45 @@
+"""iamport-subscribe: Iamport (PortOne V1) recurring billing for Python.
+
+``Client`` (blocking, releases the GIL) and ``AsyncClient`` (asyncio) over one Rust core that caches
+the access token, validates every request before sending it, never reports a declined card as a
+success and never prints card data or secrets. ``iamport_subscribe.testing.Sandbox`` runs a local
+emulator of the API for tests.
+"""
+
+from ._client import AsyncClient, Client
+from ._native import __version__
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    CardDeclinedError,
+    DuplicateOrderError,
+    IamportError,
+    InvalidRequestError,
+    NetworkError,
+    NotFoundError,
+    OutcomeUnknownError,
+    TimeoutError,
+)
+from .models import Amount, BillingKey, Payment, PaymentCancel, Promotion, VbankDeposit
+
+__all__ = [
+    "__version__",
+    "Client",
+    "AsyncClient",
+    "Amount",
+    "Payment",
+    "PaymentCancel",
+    "VbankDeposit",
+    "Promotion",
+    "BillingKey",
+    "IamportError",
+    "InvalidRequestError",
+    "AuthenticationError",
+    "NotFoundError",
+    "CardDeclinedError",
+    "DuplicateOrderError",
+    "ApiError",
+    "NetworkError",
+    "TimeoutError",
+    "OutcomeUnknownError",
+]

@@ -1,0 +1,108 @@
+"""Test helpers: the embedded sandbox, an in-process emulator of the Iamport API on 127.0.0.1.
+
+    from iamport_subscribe.testing import Sandbox
+
+    with Sandbox() as sandbox:
+        client = sandbox.client()
+        client.issue_billing_key(customer_uid="c1", card_number="4111-1111-1111-1111", expiry="2030-12")
+
+Test cards: any 13-19 digit number approves, except 4000-0000-0000-0002 (declined) and
+4000-0000-0000-0069 (card authentication fails). See the sandbox README for the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+from . import _native
+from ._client import AsyncClient, Client
+from .models import Payment
+
+__all__ = ["Sandbox", "DECLINE_CARD", "AUTH_FAIL_CARD"]
+
+DECLINE_CARD = "4000-0000-0000-0002"
+AUTH_FAIL_CARD = "4000-0000-0000-0069"
+
+
+class Sandbox:
+    """The sandbox server; a context manager (``with`` and ``async with``) that stops it on exit."""
+
+    def __init__(
+        self,
+        *,
+        imp_key: Optional[str] = None,
+        imp_secret: Optional[str] = None,
+        token_ttl: Optional[float] = None,
+        response_delay: Optional[float] = None,
+        billing_key_not_found: str = "observed",
+    ) -> None:
+        self._native = _native.NativeSandbox(
+            imp_key, imp_secret, token_ttl, response_delay, billing_key_not_found, None
+        )
+
+    @property
+    def url(self) -> str:
+        return str(self._native.url)
+
+    @property
+    def imp_key(self) -> str:
+        return str(self._native.imp_key)
+
+    @property
+    def imp_secret(self) -> str:
+        return str(self._native.imp_secret)
+
+    def client(self, **options: Any) -> Client:
+        """A blocking client for this sandbox (options as for ``Client``)."""
+        return Client(self.imp_key, self.imp_secret, base_url=self.url, **options)
+
+    def async_client(self, **options: Any) -> AsyncClient:
+        """An asyncio client for this sandbox."""
+        return AsyncClient(self.imp_key, self.imp_secret, base_url=self.url, **options)
+
+    def request_counts(self) -> Dict[str, int]:
+        """Requests received per endpoint, e.g. ``{"POST /users/getToken": 1}``."""
+        return dict(self._native.request_counts())
+
+    def total_requests(self) -> int:
+        return int(self._native.total_requests())
+
+    def ledger(self) -> List[Payment]:
+        """Every payment record, in creation order."""
+        return [Payment._from_wire(p) for p in json.loads(self._native.ledger_json(), parse_float=Decimal)]
+
+    def revoke_tokens(self) -> None:
+        """Forget every issued token: the next call with one gets HTTP 401."""
+        self._native.revoke_tokens()
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's clock forward (token expiry, timestamps)."""
+        self._native.advance_clock(seconds)
+
+    def set_response_delay(self, seconds: float) -> None:
+        """Delay every API answer (the server never blocks a thread while waiting)."""
+        self._native.set_response_delay(seconds)
+
+    def reset(self) -> None:
+        """Forget payments, billing keys, tokens and counters."""
+        self._native.reset()
+
+    def close(self) -> None:
+        self._native.close()
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    async def __aenter__(self) -> "Sandbox":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Sandbox url={self.url!r}>"

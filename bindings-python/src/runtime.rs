@@ -1,0 +1,99 @@
+//! One tokio runtime per process.
+//!
+//! A runtime's worker threads do not exist in a child made by `os.fork()`: a child that used the
+//! parent's runtime would hang. So the runtime is keyed by process id: a child gets a fresh one
+//! (the parent's is leaked, never dropped, since dropping it would wait for threads that are not
+//! there). asyncio awaitables are made with pyo3-async-runtimes' generic API on this runtime.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3_async_runtimes::TaskLocals;
+use pyo3_async_runtimes::generic::{self, ContextExt, Runtime as GenericRuntime};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, OnceLock, PoisonError};
+use tokio::runtime::Runtime;
+
+static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
+
+/// This process's runtime, created on first use.
+pub fn get() -> PyResult<&'static Runtime> {
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((owner, rt)) = *slot {
+        if owner == pid {
+            return Ok(rt);
+        }
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("iamport-subscribe")
+        .enable_all()
+        .build()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the tokio runtime: {e}")))?;
+    let rt: &'static Runtime = Box::leak(Box::new(rt));
+    *slot = Some((pid, rt));
+    Ok(rt)
+}
+
+/// Marker type for pyo3-async-runtimes' generic API.
+#[derive(Debug)]
+pub struct ProcessRuntime;
+
+tokio::task_local! {
+    static TASK_LOCALS: OnceLock<TaskLocals>;
+}
+
+impl GenericRuntime for ProcessRuntime {
+    type JoinError = tokio::task::JoinError;
+    type JoinHandle = tokio::task::JoinHandle<()>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        created().spawn(fut)
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        created().spawn_blocking(f)
+    }
+}
+
+/// The runtime that `future_into_py` created before handing work to pyo3-async-runtimes.
+#[allow(clippy::expect_used)]
+fn created() -> &'static Runtime {
+    // `future_into_py` calls `get()` first, and a process's runtime is never removed, so this
+    // cannot fail; if it ever did, pyo3 turns the panic into a Python exception.
+    get().expect("the runtime is created before anything is spawned")
+}
+
+impl ContextExt for ProcessRuntime {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = OnceLock::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS
+            .try_with(|c| c.get().cloned())
+            .unwrap_or_default()
+    }
+}
+
+/// An asyncio awaitable resolving to the future's output.
+pub fn future_into_py<F, T>(py: Python<'_>, fut: F) -> PyResult<Bound<'_, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'py> IntoPyObject<'py> + Send + 'static,
+{
+    // Make sure the runtime exists before anything is spawned on it.
+    get()?;
+    generic::future_into_py::<ProcessRuntime, F, T>(py, fut)
+}
