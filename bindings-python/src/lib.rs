@@ -10,8 +10,8 @@ mod runtime;
 mod sandbox;
 
 use iamport_subscribe::{
-    Buyer, CancelPaymentRequest, CardDetails, Client, Error, IssueBillingKeyRequest, PayAgainRequest,
-    PayOnetimeRequest, PaymentStatus,
+    Buyer, CancelPaymentRequest, CardDetails, Client, Error, IssueBillingKeyRequest,
+    PayAgainRequest, PayOnetimeRequest, PaymentStatus,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
@@ -20,7 +20,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-create_exception!(_native, NativeError, PyException, "An error from the core client (kind, payload JSON).");
+create_exception!(
+    _native,
+    NativeError,
+    PyException,
+    "An error from the core client (kind, payload JSON)."
+);
 
 /// A core client bound to the process that created it.
 #[pyclass(frozen, module = "iamport_subscribe._native")]
@@ -215,14 +220,22 @@ async fn dispatch(client: &Client, op: &str, args_json: &str) -> Result<String, 
         Some(_) => Some(PaymentStatus::from(text_arg(&args, "status")?)),
     };
     match op {
-        "pay_onetime" => encode(&client.pay_onetime(&decode::<PayOnetimeRequest>(&args)?).await?),
+        "pay_onetime" => encode(
+            &client
+                .pay_onetime(&decode::<PayOnetimeRequest>(&args)?)
+                .await?,
+        ),
         "pay_again" => encode(&client.pay_again(&decode::<PayAgainRequest>(&args)?).await?),
         "issue_billing_key" => encode(
             &client
                 .issue_billing_key(&decode::<IssueBillingKeyRequest>(&args)?)
                 .await?,
         ),
-        "get_billing_key" => encode(&client.get_billing_key(text_arg(&args, "customer_uid")?).await?),
+        "get_billing_key" => encode(
+            &client
+                .get_billing_key(text_arg(&args, "customer_uid")?)
+                .await?,
+        ),
         "delete_billing_key" => {
             let reason = match args.get("reason") {
                 None | Some(Value::Null) => None,
@@ -245,9 +258,11 @@ async fn dispatch(client: &Client, op: &str, args_json: &str) -> Result<String, 
                 .find_all_payments(text_arg(&args, "merchant_uid")?, status.as_ref())
                 .await?,
         ),
-        "cancel_payment" => {
-            encode(&client.cancel_payment(&decode::<CancelPaymentRequest>(&args)?).await?)
-        }
+        "cancel_payment" => encode(
+            &client
+                .cancel_payment(&decode::<CancelPaymentRequest>(&args)?)
+                .await?,
+        ),
         "check_credentials" => {
             client.check_credentials().await?;
             Ok("null".to_owned())

@@ -159,6 +159,7 @@ impl NativeSandbox {
 }
 
 fn duration(field: &str, seconds: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(seconds)
-        .map_err(|_| PyValueError::new_err(format!("{field} must be a non-negative number of seconds")))
+    Duration::try_from_secs_f64(seconds).map_err(|_| {
+        PyValueError::new_err(format!("{field} must be a non-negative number of seconds"))
+    })
 }
