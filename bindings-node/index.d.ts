@@ -1,0 +1,206 @@
+// Types of the package's API (index.js). The request and result shapes are generated from the
+// Rust source into native.d.ts; this file adds what the JS layer adds: `Card`, the error classes,
+// and the promise-returning `Client` and `Sandbox`.
+
+import type * as native from './native'
+
+export type {
+  Payment,
+  PaymentCancel,
+  VbankDeposit,
+  Promotion,
+  BillingKey,
+  Buyer,
+  CardDetails,
+  PayAgainRequest,
+  CancelPaymentRequest,
+  SandboxOptions,
+} from './native'
+
+/** `ready`, `paid`, `failed`, `cancelled`, or a status this version does not know. */
+export type PaymentStatus = native.Payment['status']
+
+/** The stable `code` of each error class. */
+export type ErrorCode = native.NativeError['code']
+
+/** Settings of a `Client`. */
+export interface ClientOptions extends native.ClientOptions {
+  /** The REST API key (`imp_key`). */
+  impKey: string
+  /** The REST API secret (`imp_secret`). */
+  impSecret: string
+}
+
+/** Settings of `Client.fromEnv`, besides what the environment gives. */
+export type ClientEnvOptions = Omit<native.ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>
+
+/** `payOnetime`: a key-in payment; with `customerUid` the card is also stored as a billing key. */
+export interface PayOnetimeRequest extends Omit<native.PayOnetimeRequest, 'card'> {
+  card: Card
+}
+
+/** `issueBillingKey`: issue (or replace) the billing key `customerUid`. */
+export interface IssueBillingKeyRequest extends Omit<native.IssueBillingKeyRequest, 'card'> {
+  card: Card
+}
+
+/** What a `Card` shows of itself: masks of the values it holds. */
+export interface MaskedCard {
+  cardNumber: string
+  expiry: string
+  birth?: string
+  pwd2digit?: string
+  cvc?: string
+}
+
+/**
+ * Card data for `payOnetime` and `issueBillingKey`. The values stay in private fields;
+ * `console.log`, `util.inspect`, `JSON.stringify` and `String()` show only masks.
+ *
+ * @throws {InvalidRequestError} when a value is not a string (the field is named).
+ */
+export declare class Card {
+  constructor(details: native.CardDetails)
+  /** The last four digits of the card number, for receipts. */
+  readonly last4: string
+  toJSON(): MaskedCard
+  toString(): string
+}
+
+/**
+ * The Iamport (PortOne V1) client. Every method returns a promise and runs its network calls off
+ * the event loop; a failure rejects with an `IamportError` subclass.
+ */
+export declare class Client {
+  /** @throws {InvalidRequestError} for a missing key or secret, a bad URL, tier or timeout. */
+  constructor(options: ClientOptions)
+  /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
+  static fromEnv(options?: ClientEnvOptions): Client
+  /** The API this client talks to. */
+  readonly baseUrl: string
+  /** Key-in payment with card data. A declined card rejects with `CardDeclinedError`. */
+  payOnetime(request: PayOnetimeRequest): Promise<native.Payment>
+  /** Issue (or replace) the billing key `customerUid`. */
+  issueBillingKey(request: IssueBillingKeyRequest): Promise<native.BillingKey>
+  /** The billing key stored under `customerUid`. */
+  getBillingKey(customerUid: string): Promise<native.BillingKey>
+  /** Delete the billing key stored under `customerUid`; resolves with what was deleted. */
+  deleteBillingKey(customerUid: string, reason?: string): Promise<native.BillingKey>
+  /** Charge the billing key `customerUid`. A declined card rejects with `CardDeclinedError`. */
+  payAgain(request: native.PayAgainRequest): Promise<native.Payment>
+  /** One payment by its `impUid` (test-channel payments included). */
+  getPayment(impUid: string): Promise<native.Payment>
+  /** The most recent payment attempt for `merchantUid`, optionally only in `status`. */
+  findPayment(merchantUid: string, status?: PaymentStatus): Promise<native.Payment>
+  /** Every attempt recorded under `merchantUid`, most recent first; empty when none. */
+  findAllPayments(merchantUid: string, status?: PaymentStatus): Promise<native.Payment[]>
+  /** Refund a payment fully or partly; pass `checksum` to make a repeated refund safe. */
+  cancelPayment(request: native.CancelPaymentRequest): Promise<native.Payment>
+  /** Fetches (or reuses) an access token: a cheap way to check the credentials. */
+  checkCredentials(): Promise<void>
+  toJSON(): { baseUrl: string }
+}
+
+/** Base class of every error the client throws or rejects with. */
+export declare class IamportError extends Error {
+  constructor(message: string, code: ErrorCode)
+  readonly code: ErrorCode
+  toJSON(): { name: string; message: string; code: ErrorCode } & Record<string, unknown>
+}
+
+/** The request failed validation; nothing was sent. */
+export declare class InvalidRequestError extends IamportError {
+  constructor(message: string, details?: { field?: string; reason?: string })
+  readonly code: 'INVALID_REQUEST'
+  /** The bad field, as core names it (`card_number`, `amount`, ...). */
+  readonly field: string
+  readonly reason: string
+}
+
+/** The credentials or the access token were refused. */
+export declare class AuthenticationError extends IamportError {
+  constructor(message: string)
+  readonly code: 'AUTHENTICATION'
+}
+
+/** The billing key, customer or payment does not exist. */
+export declare class NotFoundError extends IamportError {
+  constructor(message: string)
+  readonly code: 'NOT_FOUND'
+}
+
+/** The card company declined the charge; the API recorded a payment with `status: 'failed'`. */
+export declare class CardDeclinedError extends IamportError {
+  constructor(message: string, details?: { payment?: native.Payment; failReason?: string | null })
+  readonly code: 'CARD_DECLINED'
+  readonly payment: native.Payment
+  readonly failReason: string | null
+}
+
+/** The `merchantUid` already has a paid or cancelled payment: the order was not charged again. */
+export declare class DuplicateOrderError extends IamportError {
+  constructor(message: string)
+  readonly code: 'DUPLICATE_ORDER'
+}
+
+/** Any other failure reported by the API; `message` is the API's text, verbatim. */
+export declare class ApiError extends IamportError {
+  constructor(message: string, details?: { apiCode?: number | null; httpStatus?: number })
+  readonly code: 'API_ERROR'
+  /** The API's `code`; `null` when the answer was not the API's JSON envelope. */
+  readonly apiCode: number | null
+  readonly httpStatus: number
+}
+
+/** The request could not be completed on the network. */
+export declare class NetworkError extends IamportError {
+  constructor(message: string, details?: { mayHaveReachedServer?: boolean })
+  readonly code: 'NETWORK'
+  readonly mayHaveReachedServer: boolean
+}
+
+/** No answer in time. */
+export declare class TimeoutError extends IamportError {
+  constructor(message: string, details?: { mayHaveReachedServer?: boolean })
+  readonly code: 'TIMEOUT'
+  readonly mayHaveReachedServer: boolean
+}
+
+/** The outcome of a charge could not be established: look the order up before charging again. */
+export declare class OutcomeUnknownError extends IamportError {
+  constructor(message: string, details?: { merchantUid?: string })
+  readonly code: 'OUTCOME_UNKNOWN'
+  readonly merchantUid: string
+}
+
+/** The embedded sandbox of the Iamport API, served in-process on 127.0.0.1, for tests. */
+export declare class Sandbox {
+  private constructor()
+  /** Starts a sandbox on 127.0.0.1 and a free port. */
+  static start(options?: native.SandboxOptions): Promise<Sandbox>
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string
+  readonly impKey: string
+  readonly impSecret: string
+  /** A client for this sandbox. */
+  client(options?: ClientEnvOptions): Client
+  /** API requests so far, keyed by `"METHOD /route/template"`. */
+  requestCounts(): Record<string, number>
+  /** Number of API requests so far. */
+  totalRequests(): number
+  /** Every payment record, in creation order, as the API would return it now. */
+  ledger(): native.Payment[]
+  /** Holds back every API answer `ms` milliseconds from now on. */
+  setResponseDelay(ms: number): void
+  /** Moves the sandbox clock forward (token expiry and timestamps follow it). */
+  advanceClock(seconds: number): void
+  /** The sandbox clock. */
+  now(): Date
+  /** Every issued access token gets HTTP 401 from now on. */
+  revokeTokens(): void
+  /** Clears payments, billing keys, tokens and counters. */
+  reset(): void
+  /** Stops the server. */
+  close(): Promise<void>
+  toJSON(): { url: string; impKey: string }
+}

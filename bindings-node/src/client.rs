@@ -1,0 +1,226 @@
+//! The client: one core `Client` per JS client; every call runs on napi's tokio runtime and
+//! settles its promise with an outcome (result or error data), so the JS thread never waits on
+//! the network.
+
+use crate::input::{self, CancelPaymentRequest, ClientOptions, IssueBillingKeyRequest};
+use crate::input::{PayAgainRequest, PayOnetimeRequest};
+use crate::output::{
+    BillingKeyOutcome, EmptyOutcome, NativeError, PaymentListOutcome, PaymentOutcome,
+};
+use iamport_subscribe as core;
+use iamport_subscribe::Result;
+use napi::bindgen_prelude::{Either, Env, PromiseRaw, ToNapiValue, Unknown};
+use napi_derive::napi;
+use std::future::Future;
+
+/// The native half of the package's `Client`; use `Client` instead.
+#[napi]
+#[derive(Debug)]
+pub struct NativeClient {
+    inner: core::Client,
+}
+
+/// Creates a client, or says which setting is wrong.
+#[napi(
+    catch_unwind,
+    async_runtime,
+    ts_args_type = "options: ClientOptions",
+    ts_return_type = "NativeClient | NativeError"
+)]
+pub fn create_client(options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
+    built(ClientOptions::read(options, false).and_then(|o| o.apply(core::Client::builder())))
+}
+
+/// Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
+/// `IAMPORT_BASE_URL`, with further settings from `options`.
+#[napi(
+    catch_unwind,
+    async_runtime,
+    ts_args_type = "options?: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>",
+    ts_return_type = "NativeClient | NativeError"
+)]
+pub fn create_client_from_env(options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
+    built(
+        ClientOptions::read(options, true)
+            .and_then(|o| core::Client::builder_from_env().and_then(|b| o.apply(b))),
+    )
+}
+
+fn built(builder: Result<core::ClientBuilder>) -> Either<NativeClient, NativeError> {
+    // `build` creates the connection pool, which belongs to the runtime (`async_runtime` above).
+    match builder.and_then(core::ClientBuilder::build) {
+        Ok(inner) => Either::A(NativeClient { inner }),
+        Err(e) => Either::B(e.into()),
+    }
+}
+
+/// Runs `call` on the runtime, unless the arguments were already refused: a refusal settles the
+/// promise the same way as core's own validation errors do, and nothing is sent.
+fn settle<'env, A, R, O, F, Fut>(
+    env: &'env Env,
+    args: Result<A>,
+    call: F,
+) -> napi::Result<PromiseRaw<'env, O>>
+where
+    A: Send + 'static,
+    F: FnOnce(A) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<R>> + Send + 'static,
+    O: From<Result<R>> + ToNapiValue + Send + 'static,
+{
+    env.spawn_future(async move {
+        let result = match args {
+            Ok(args) => call(args).await,
+            Err(e) => Err(e),
+        };
+        Ok(O::from(result))
+    })
+}
+
+#[napi]
+impl NativeClient {
+    /// The API this client talks to.
+    #[napi(catch_unwind)]
+    pub fn base_url(&self) -> String {
+        self.inner.base_url().to_owned()
+    }
+
+    #[napi(catch_unwind, ts_args_type = "request: PayOnetimeRequest")]
+    pub fn pay_onetime<'env>(
+        &self,
+        env: &'env Env,
+        request: Unknown<'env>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
+        let client = self.inner.clone();
+        settle(env, PayOnetimeRequest::read(request), move |r| async move {
+            client.pay_onetime(&r).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "request: IssueBillingKeyRequest")]
+    pub fn issue_billing_key<'env>(
+        &self,
+        env: &'env Env,
+        request: Unknown<'env>,
+    ) -> napi::Result<PromiseRaw<'env, BillingKeyOutcome>> {
+        let client = self.inner.clone();
+        settle(
+            env,
+            IssueBillingKeyRequest::read(request),
+            move |r| async move { client.issue_billing_key(&r).await },
+        )
+    }
+
+    #[napi(catch_unwind, ts_args_type = "customerUid: string")]
+    pub fn get_billing_key<'env>(
+        &self,
+        env: &'env Env,
+        customer_uid: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, BillingKeyOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("customer_uid", customer_uid);
+        settle(env, args, move |uid| async move {
+            client.get_billing_key(&uid).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "customerUid: string, reason?: string")]
+    pub fn delete_billing_key<'env>(
+        &self,
+        env: &'env Env,
+        customer_uid: Option<Unknown<'env>>,
+        reason: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, BillingKeyOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("customer_uid", customer_uid)
+            .and_then(|uid| Ok((uid, input::opt_id("reason", reason)?)));
+        settle(env, args, move |(uid, reason)| async move {
+            client.delete_billing_key(&uid, reason.as_deref()).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "request: PayAgainRequest")]
+    pub fn pay_again<'env>(
+        &self,
+        env: &'env Env,
+        request: Unknown<'env>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
+        let client = self.inner.clone();
+        settle(env, PayAgainRequest::read(request), move |r| async move {
+            client.pay_again(&r).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "impUid: string")]
+    pub fn get_payment<'env>(
+        &self,
+        env: &'env Env,
+        imp_uid: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
+        let client = self.inner.clone();
+        settle(env, input::id("imp_uid", imp_uid), move |uid| async move {
+            client.get_payment(&uid).await
+        })
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "merchantUid: string, status?: Payment['status']"
+    )]
+    pub fn find_payment<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uid: Option<Unknown<'env>>,
+        status: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("merchant_uid", merchant_uid)
+            .and_then(|uid| Ok((uid, input::opt_status(status)?)));
+        settle(env, args, move |(uid, status)| async move {
+            client.find_payment(&uid, status.as_ref()).await
+        })
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "merchantUid: string, status?: Payment['status']"
+    )]
+    pub fn find_all_payments<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uid: Option<Unknown<'env>>,
+        status: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentListOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("merchant_uid", merchant_uid)
+            .and_then(|uid| Ok((uid, input::opt_status(status)?)));
+        settle(env, args, move |(uid, status)| async move {
+            client.find_all_payments(&uid, status.as_ref()).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "request: CancelPaymentRequest")]
+    pub fn cancel_payment<'env>(
+        &self,
+        env: &'env Env,
+        request: Unknown<'env>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
+        let client = self.inner.clone();
+        settle(
+            env,
+            CancelPaymentRequest::read(request),
+            move |r| async move { client.cancel_payment(&r).await },
+        )
+    }
+
+    /// Fetches (or reuses) an access token: a cheap way to check the credentials.
+    #[napi(catch_unwind)]
+    pub fn check_credentials<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, EmptyOutcome>> {
+        let client = self.inner.clone();
+        settle(env, Ok(()), move |()| async move {
+            client.check_credentials().await
+        })
+    }
+}

@@ -1,0 +1,220 @@
+//! The embedded sandbox (`iamport-sandbox`), served in-process on 127.0.0.1 by napi's tokio
+//! runtime, so tests need no second process.
+
+use crate::input::{Fields, given};
+use crate::output::{NativeError, Payment, invalid};
+use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
+use iamport_subscribe as core;
+use napi::bindgen_prelude::{Either, Env, PromiseRaw, Unknown};
+use napi_derive::napi;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+/// Settings of a sandbox; every one has a default.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug)]
+pub struct SandboxOptions {
+    /// Accepted `imp_key`; default `sandbox_imp_key`.
+    pub imp_key: Option<String>,
+    /// Accepted `imp_secret`; default `sandbox_imp_secret`.
+    pub imp_secret: Option<String>,
+    /// Lifetime of an access token in seconds; default 1800.
+    pub token_ttl_secs: Option<u32>,
+    /// Every API answer is held back this long; default 0.
+    pub response_delay_ms: Option<u32>,
+    /// How an unknown billing key is answered: `'observed'` (HTTP 200, code 1, the live API's
+    /// way, default) or `'spec'` (HTTP 404, as the vendor spec declares).
+    #[napi(ts_type = "'observed' | 'spec'")]
+    pub billing_key_not_found: Option<String>,
+    /// Channel of requests without `pg`; default `nice`.
+    pub default_pg: Option<String>,
+}
+
+impl SandboxOptions {
+    fn read(value: Option<Unknown<'_>>) -> core::Result<SandboxConfig> {
+        let mut config = SandboxConfig::default();
+        let Some(value) = given(value) else {
+            return Ok(config);
+        };
+        let mut f = Fields::of(value, "options", "SandboxOptions", "")?;
+        let o = SandboxOptions {
+            imp_key: f.opt_string("impKey", "imp_key")?,
+            imp_secret: f.opt_string("impSecret", "imp_secret")?,
+            token_ttl_secs: f.opt_u32("tokenTtlSecs", "token_ttl_secs")?,
+            response_delay_ms: f.opt_u32("responseDelayMs", "response_delay_ms")?,
+            billing_key_not_found: f.opt_string("billingKeyNotFound", "billing_key_not_found")?,
+            default_pg: f.opt_string("defaultPg", "default_pg")?,
+        };
+        f.finish()?;
+        if let Some(v) = o.imp_key {
+            config.imp_key = v;
+        }
+        if let Some(v) = o.imp_secret {
+            config.imp_secret = v;
+        }
+        if let Some(v) = o.token_ttl_secs {
+            config.token_ttl = Duration::from_secs(v.into());
+        }
+        if let Some(v) = o.response_delay_ms {
+            config.response_delay = Duration::from_millis(v.into());
+        }
+        match o.billing_key_not_found.as_deref() {
+            None | Some("observed") => {}
+            Some("spec") => config.billing_key_not_found = NotFoundMode::Spec,
+            Some(_) => {
+                return Err(invalid(
+                    "billing_key_not_found",
+                    "must be 'observed' or 'spec'",
+                ));
+            }
+        }
+        if let Some(v) = o.default_pg {
+            config.default_pg = v;
+        }
+        Ok(config)
+    }
+}
+
+/// The native half of the package's `Sandbox`; use `Sandbox` instead.
+#[napi]
+#[derive(Debug)]
+pub struct NativeSandbox {
+    // Taken by `close`; `None` afterwards.
+    inner: Mutex<Option<Sandbox>>,
+    url: String,
+    imp_key: String,
+    imp_secret: String,
+}
+
+/// Starts a sandbox on 127.0.0.1 and a free port (on the runtime: the server is a tokio task).
+#[napi(catch_unwind, ts_args_type = "options?: SandboxOptions")]
+pub fn start_sandbox<'env>(
+    env: &'env Env,
+    options: Option<Unknown<'env>>,
+) -> napi::Result<PromiseRaw<'env, Either<NativeSandbox, NativeError>>> {
+    let config = SandboxOptions::read(options);
+    env.spawn_future(async move {
+        let config = match config {
+            Ok(c) => c,
+            Err(e) => return Ok(Either::B(e.into())),
+        };
+        let sandbox = Sandbox::start_with(config)
+            .await
+            .map_err(|e| napi::Error::from_reason(format!("the sandbox could not start: {e}")))?;
+        Ok(Either::A(NativeSandbox {
+            url: sandbox.url(),
+            imp_key: sandbox.imp_key().to_owned(),
+            imp_secret: sandbox.imp_secret().to_owned(),
+            inner: Mutex::new(Some(sandbox)),
+        }))
+    })
+}
+
+fn closed() -> napi::Error {
+    napi::Error::from_reason("the sandbox is closed")
+}
+
+impl NativeSandbox {
+    fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> napi::Result<T> {
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.as_ref().map(f).ok_or_else(closed)
+    }
+}
+
+#[napi]
+impl NativeSandbox {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    #[napi(getter, catch_unwind)]
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The accepted `imp_key`.
+    #[napi(getter, catch_unwind)]
+    pub fn imp_key(&self) -> String {
+        self.imp_key.clone()
+    }
+
+    /// The accepted `imp_secret`.
+    #[napi(getter, catch_unwind)]
+    pub fn imp_secret(&self) -> String {
+        self.imp_secret.clone()
+    }
+
+    /// API requests so far, keyed by `"METHOD /route/template"`.
+    #[napi(catch_unwind)]
+    pub fn request_counts(&self) -> napi::Result<BTreeMap<String, f64>> {
+        self.with(|s| {
+            s.request_counts()
+                .into_iter()
+                // Counts stay far below 2^53, where f64 is exact.
+                .map(|(k, v)| (k, v as f64))
+                .collect()
+        })
+    }
+
+    /// Number of API requests so far (the inspection API is not counted).
+    #[napi(catch_unwind)]
+    pub fn total_requests(&self) -> napi::Result<f64> {
+        self.with(|s| s.total_requests() as f64)
+    }
+
+    /// Every payment record since start (or the last reset), in creation order, as the API
+    /// would return it now.
+    #[napi(catch_unwind)]
+    pub fn ledger(&self) -> napi::Result<Vec<Payment>> {
+        let rows = self.with(Sandbox::ledger)?;
+        rows.into_iter()
+            .map(|row| {
+                serde_json::from_value::<core::Payment>(row)
+                    .map(Payment::from)
+                    .map_err(|e| napi::Error::from_reason(format!("unreadable ledger row: {e}")))
+            })
+            .collect()
+    }
+
+    /// Holds back every API answer this long from now on.
+    #[napi(catch_unwind)]
+    pub fn set_response_delay(&self, ms: u32) -> napi::Result<()> {
+        self.with(|s| s.set_response_delay(Duration::from_millis(ms.into())))
+    }
+
+    /// Moves the sandbox clock forward (token expiry and all timestamps follow it).
+    #[napi(catch_unwind)]
+    pub fn advance_clock(&self, seconds: u32) -> napi::Result<()> {
+        self.with(|s| s.advance_clock(Duration::from_secs(seconds.into())))
+    }
+
+    /// The sandbox clock, in unix seconds.
+    #[napi(catch_unwind)]
+    pub fn now(&self) -> napi::Result<i64> {
+        self.with(Sandbox::now)
+    }
+
+    /// Forgets every issued access token: their next use gets HTTP 401.
+    #[napi(catch_unwind)]
+    pub fn revoke_tokens(&self) -> napi::Result<()> {
+        self.with(Sandbox::revoke_tokens)
+    }
+
+    /// Clears payments, billing keys, tokens, counters and exchanges.
+    #[napi(catch_unwind)]
+    pub fn reset(&self) -> napi::Result<()> {
+        self.with(Sandbox::reset)
+    }
+
+    /// Stops the server; later calls are refused. Closing twice is harmless.
+    #[napi(catch_unwind)]
+    pub async fn close(&self) -> napi::Result<()> {
+        let sandbox = self
+            .inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(sandbox) = sandbox {
+            sandbox.shutdown().await;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+// Compiled by `tsc --noEmit` (npm run typecheck): uses every method and field of the package's
+// types, imported by the package's name as a user would. Never run.
+
+import {
+  ApiError,
+  AuthenticationError,
+  BillingKey,
+  Card,
+  CardDeclinedError,
+  CancelPaymentRequest,
+  Client,
+  ClientOptions,
+  DuplicateOrderError,
+  ErrorCode,
+  IamportError,
+  InvalidRequestError,
+  IssueBillingKeyRequest,
+  NetworkError,
+  NotFoundError,
+  OutcomeUnknownError,
+  PayAgainRequest,
+  PayOnetimeRequest,
+  Payment,
+  PaymentStatus,
+  Sandbox,
+  TimeoutError,
+} from 'iamport-subscribe'
+
+async function seedFlow(client: Client): Promise<Payment | null> {
+  const card = new Card({ cardNumber: '1234-1234-1234-1234', expiry: '2030-12', birth: '820213', pwd2digit: '00', cvc: '123' })
+  const last4: string = card.last4
+  const masked: string = card.toJSON().cardNumber + String(card) + last4
+
+  // Every field of every request, so that a field dropped from the types fails here.
+  const issue: Required<IssueBillingKeyRequest> = {
+    customerUid: 'customer-42',
+    card,
+    pg: 'nice',
+    channelKey: 'channel-key',
+    channelGroupId: 'group',
+    customerId: 'toss-customer',
+    customerName: masked,
+    customerTel: '010-0000-0000',
+    customerEmail: 'kim@example.com',
+    customerAddr: 'Seoul',
+    customerPostcode: '04524',
+  }
+  const key: BillingKey = await client.issueBillingKey(issue)
+  const inserted: Date | null = key.inserted
+
+  const again: Required<PayAgainRequest> = {
+    customerUid: key.customerUid,
+    merchantUid: 'order-2026-11-42',
+    amount: 9900,
+    name: 'Monthly plan',
+    currency: 'KRW',
+    taxFree: 0,
+    vatAmount: 900,
+    vat: 900,
+    buyer: { name: 'Kim', email: 'kim@example.com', tel: '010', addr: 'Seoul', postcode: '04524' },
+    cardQuota: 0,
+    interestFreeByMerchant: false,
+    useCardPoint: false,
+    customData: '{}',
+    noticeUrl: 'https://shop.example.com/hook',
+    browserIp: '127.0.0.1',
+    productType: 'digital',
+    productCount: 1,
+    cashReceiptType: 'person',
+    bypass: '',
+    extra: { naverUseCfm: '20261231' },
+    promotionId: 'promo',
+    channelKey: 'channel-key',
+  }
+  try {
+    const payment = await client.payAgain(again)
+    const paidAt: Date | null = payment.paidAt
+    const status: PaymentStatus = payment.status
+    return paidAt === null || inserted === null || status !== 'paid' ? null : payment
+  } catch (e) {
+    if (e instanceof CardDeclinedError) {
+      const reason: string | null = e.failReason
+      const failed: Payment = e.payment
+      console.log(reason, failed.failedAt?.toISOString())
+      return null
+    }
+    throw e
+  }
+}
+
+async function everyMethod(client: Client): Promise<void> {
+  const onetime: Required<PayOnetimeRequest> = {
+    merchantUid: 'order-1',
+    amount: 3000,
+    card: new Card({ cardNumber: '4111-1111-1111-1111', expiry: '203012' }),
+    customerUid: 'customer-1',
+    pg: 'daou.CTS16629',
+    channelGroupId: 'group',
+    currency: 'KRW',
+    taxFree: 0,
+    vatAmount: 273,
+    vat: 273,
+    name: 'Key-in order',
+    buyer: { name: 'Kim' },
+    cardQuota: 0,
+    interestFreeByMerchant: false,
+    useCardPoint: false,
+    customData: '{}',
+    noticeUrl: 'https://shop.example.com/hook',
+    browserIp: '127.0.0.1',
+    secure3dChargeId: 'charge',
+    secure3dToken: 'token',
+    productType: 'real',
+    promotionId: 'promo',
+    bypass: '',
+  }
+  const paid: Payment = await client.payOnetime(onetime)
+  const key: BillingKey = await client.getBillingKey('customer-1')
+  const deleted: BillingKey = await client.deleteBillingKey(key.customerUid, 'left')
+  await client.deleteBillingKey(deleted.customerUid)
+  const one: Payment = await client.getPayment(paid.impUid)
+  const found: Payment = await client.findPayment(one.merchantUid)
+  const failed: Payment = await client.findPayment(found.merchantUid, 'failed')
+  const all: Payment[] = await client.findAllPayments(failed.merchantUid)
+  const paidOnly: Payment[] = await client.findAllPayments(failed.merchantUid, 'paid')
+  const cancel: Required<CancelPaymentRequest> = {
+    impUid: paid.impUid,
+    merchantUid: paid.merchantUid,
+    amount: 1000,
+    taxFree: 0,
+    vatAmount: 91,
+    checksum: paid.amount - paid.cancelAmount,
+    reason: 'partial refund',
+    refundHolder: 'Kim',
+    refundBank: '004',
+    refundAccount: '000000',
+    refundTel: '010',
+    retainPromotion: false,
+    enableWebhook: true,
+    extra: { requester: 'admin' },
+  }
+  const refunded: Payment = await client.cancelPayment(cancel)
+  const history: number = refunded.cancelHistory.reduce((sum, c) => sum + c.amount, 0)
+  await client.cancelPayment({ merchantUid: 'order-1' })
+  await client.checkCredentials()
+  console.log(all.length + paidOnly.length + history, client.baseUrl, client.toJSON().baseUrl)
+}
+
+function describe(e: unknown): string {
+  if (!(e instanceof IamportError)) return String(e)
+  const code: ErrorCode = e.code
+  if (e instanceof InvalidRequestError) return `${code} ${e.field} ${e.reason}`
+  if (e instanceof ApiError) return `${e.apiCode} ${e.httpStatus} ${e.message}`
+  if (e instanceof NetworkError || e instanceof TimeoutError) return String(e.mayHaveReachedServer)
+  if (e instanceof OutcomeUnknownError) return e.merchantUid
+  if (e instanceof AuthenticationError || e instanceof NotFoundError || e instanceof DuplicateOrderError) {
+    return e.message
+  }
+  return JSON.stringify(e.toJSON())
+}
+
+async function withSandbox(): Promise<void> {
+  const sandbox = await Sandbox.start({ billingKeyNotFound: 'spec', responseDelayMs: 0, tokenTtlSecs: 1800, impKey: 'k', impSecret: 's', defaultPg: 'nice' })
+  const options: ClientOptions = { impKey: sandbox.impKey, impSecret: sandbox.impSecret, baseUrl: sandbox.url, tier: 'AB1', timeoutMs: 5000, connectTimeoutMs: 1000, userAgent: 'shop/1.0' }
+  const client = new Client(options)
+  await seedFlow(sandbox.client({ timeoutMs: 1000 }))
+  await everyMethod(client)
+  const counts: Record<string, number> = sandbox.requestCounts()
+  const total: number = sandbox.totalRequests()
+  const ledger: Payment[] = sandbox.ledger()
+  sandbox.setResponseDelay(10)
+  sandbox.advanceClock(60)
+  const now: Date = sandbox.now()
+  sandbox.revokeTokens()
+  sandbox.reset()
+  console.log(counts, total, ledger.length, now, sandbox.toJSON())
+  await sandbox.close()
+  console.log(describe(new InvalidRequestError('x', { field: 'amount', reason: 'r' })), Client.fromEnv({ timeoutMs: 1000 }))
+}
+
+void withSandbox
