@@ -27,6 +27,12 @@
 
 mod client;
 mod error;
+#[cfg(feature = "uniffi")]
+mod ffi;
+// uniffi's generated code names the tag as `crate::UniFfiTag`.
+#[cfg(feature = "uniffi")]
+#[doc(hidden)]
+pub use ffi::UniFfiTag;
 mod models;
 mod money;
 mod pg;

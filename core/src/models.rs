@@ -13,6 +13,7 @@ pub type Timestamp = i64;
 /// State of a payment record.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 pub enum PaymentStatus {
     /// Not paid yet (e.g. a virtual account awaiting deposit).
     #[default]
@@ -72,6 +73,7 @@ impl fmt::Display for PaymentStatus {
 
 /// A payment record (`PaymentAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Payment {
     pub imp_uid: String,
     pub merchant_uid: String,
@@ -196,6 +198,7 @@ impl Payment {
 
 /// One refund of a payment (`PaymentCancelAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PaymentCancel {
     #[serde(default)]
     pub pg_tid: Option<String>,
@@ -212,6 +215,7 @@ pub struct PaymentCancel {
 
 /// A deposit into a fixed virtual account (`VbankDepositAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VbankDeposit {
     #[serde(default)]
     pub pg_tid: Option<String>,
@@ -224,6 +228,7 @@ pub struct VbankDeposit {
 
 /// A promotion applied to a payment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Promotion {
     #[serde(default)]
     pub id: Option<String>,
@@ -233,6 +238,7 @@ pub struct Promotion {
 
 /// A stored billing key (`CustomerAnnotation`): the card behind a `customer_uid`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BillingKey {
     pub customer_uid: String,
     #[serde(default)]

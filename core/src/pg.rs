@@ -10,11 +10,18 @@ use std::str::FromStr;
 /// `nice` and `daou` have their own cases; any other value is kept verbatim in [`Pg::Other`], so
 /// a channel this crate does not know yet still works.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum), uniffi::export(Display))]
 pub enum Pg {
     /// NicePayments, optionally a specific MID (`nice.{MID}`).
-    Nice { mid: Option<String> },
+    Nice {
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
+        mid: Option<String>,
+    },
     /// PayJoa / Daou Data (Kiwoom Pay), optionally a specific CPID (`daou.{CPID}`).
-    Daou { cpid: Option<String> },
+    Daou {
+        #[cfg_attr(feature = "uniffi", uniffi(default))]
+        cpid: Option<String>,
+    },
     /// Any other `pg` string, sent as given.
     Other(String),
 }

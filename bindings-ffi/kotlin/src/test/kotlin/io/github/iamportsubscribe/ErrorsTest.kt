@@ -1,0 +1,189 @@
+// Each error case arrives as its own IamportException subclass with its fields, against a real
+// sandbox over HTTP (OutcomeUnknown, which core reserves and never raises yet, only by shape).
+package io.github.iamportsubscribe
+
+import io.github.iamportsubscribe.models.Birth
+import io.github.iamportsubscribe.models.CardDetails
+import io.github.iamportsubscribe.models.CardNumber
+import io.github.iamportsubscribe.models.Expiry
+import io.github.iamportsubscribe.models.ImpSecret
+import io.github.iamportsubscribe.models.IssueBillingKeyRequest
+import io.github.iamportsubscribe.models.PayAgainRequest
+import io.github.iamportsubscribe.models.PayOnetimeRequest
+import io.github.iamportsubscribe.models.PaymentStatus
+import io.github.iamportsubscribe.models.Pg
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterEach
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import java.math.BigDecimal
+import java.time.Duration
+
+class ErrorsTest {
+    private lateinit var sandbox: Sandbox
+    private lateinit var client: Client
+
+    @BeforeEach
+    fun start() = runBlocking {
+        sandbox = Sandbox.start()
+        client = Client(sandbox.clientOptions())
+    }
+
+    @AfterEach
+    fun stop() = runBlocking {
+        client.close()
+        sandbox.stop()
+        sandbox.close()
+    }
+
+    private fun card(number: String = "4111-1111-1111-1111") =
+        CardDetails(cardNumber = CardNumber(number), expiry = Expiry("2030-12"))
+
+    @Test
+    fun invalidRequestNamesTheFieldAndSendsNothing() = runBlocking {
+        val e = assertThrows<IamportException.InvalidRequest> {
+            runBlocking {
+                client.payOnetime(PayOnetimeRequest(merchantUid = "o1", amount = BigDecimal("10.5"), card = card()))
+            }
+        }
+        assertEquals("amount", e.field)
+        assertEquals(0UL, sandbox.totalRequests())
+
+        val bad = assertThrows<IamportException.InvalidRequest> {
+            Client(ClientOptions(impKey = "k", impSecret = ImpSecret("s"), baseUrl = "http://example.com"))
+        }
+        assertEquals("base_url", bad.field)
+        val noKey = assertThrows<IamportException.InvalidRequest> { Client(ClientOptions(impKey = " ", impSecret = ImpSecret("s"))) }
+        assertEquals("imp_key", noKey.field)
+    }
+
+    @Test
+    fun anAmountRustCannotHoldExactlyIsRefusedBeforeTheCall() = runBlocking {
+        for (amount in listOf(BigDecimal("1e40"), BigDecimal("0.00000000000000000000000000000000001"))) {
+            val e = assertThrows<IamportException.InvalidRequest> {
+                runBlocking { client.payAgain(PayAgainRequest(customerUid = "c", merchantUid = "o", amount = amount)) }
+            }
+            assertEquals("amount", e.field)
+        }
+        assertEquals(0UL, sandbox.totalRequests())
+    }
+
+    @Test
+    fun authentication() = runBlocking {
+        val wrong = Client(sandbox.clientOptions().copy(impSecret = ImpSecret("not the secret")))
+        val e = assertThrows<IamportException.Authentication> { runBlocking { wrong.getBillingKey("c1") } }
+        assertTrue(e.detail.isNotEmpty())
+        wrong.close()
+    }
+
+    @Test
+    fun notFound() = runBlocking {
+        val e = assertThrows<IamportException.NotFound> { runBlocking { client.getPayment("imps_000000000000") } }
+        assertEquals("존재하지 않는 결제정보입니다.", e.detail)
+    }
+
+    @Test
+    fun cardDeclinedCarriesTheFailedPayment() = runBlocking {
+        client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card("4000-0000-0000-0002"), pg = Pg.Nice()))
+        val e = assertThrows<IamportException.CardDeclined> {
+            runBlocking { client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = "o1", amount = BigDecimal(9900))) }
+        }
+        assertEquals(PaymentStatus.Failed, e.payment.status)
+        assertEquals("o1", e.payment.merchantUid)
+        assertNotNull(e.failReason)
+        assertEquals(e.failReason, e.payment.failReason)
+        assertNotNull(e.payment.failedAt)
+        // The Rust Display text, not the field dump.
+        assertTrue(e.toString().startsWith("card declined: "), e.toString())
+    }
+
+    @Test
+    fun duplicateOrder() = runBlocking {
+        val req = PayOnetimeRequest(merchantUid = "o1", amount = BigDecimal(1000), card = card())
+        client.payOnetime(req)
+        assertThrows<IamportException.DuplicateOrder> { runBlocking { client.payOnetime(req) } }
+        assertEquals(1, sandbox.ledger().size)
+    }
+
+    @Test
+    fun api() = runBlocking {
+        val e = assertThrows<IamportException.Api> {
+            runBlocking {
+                client.payOnetime(
+                    PayOnetimeRequest(merchantUid = "o1", amount = BigDecimal(3000), card = card("4000-0000-0000-0069").copy(birth = Birth("820213"))),
+                )
+            }
+        }
+        assertEquals(200, e.httpStatus.toInt())
+        assertEquals(-1L, e.code)
+        assertEquals("카드정보 인증에 실패하였습니다.", e.detail)
+    }
+
+    @Test
+    fun networkWhenNothingListens() = runBlocking {
+        val gone = Sandbox.start()
+        val options = gone.clientOptions()
+        gone.stop()
+        gone.close()
+        Client(options).use { c ->
+            val e = assertThrows<IamportException.Network> { runBlocking { c.getPayment("imps_1") } }
+            assertFalse(e.mayHaveReachedServer)
+        }
+    }
+
+    @Test
+    fun timeout() = runBlocking {
+        sandbox.setResponseDelay(Duration.ofSeconds(2))
+        Client(sandbox.clientOptions().copy(timeout = Duration.ofMillis(300))).use { c ->
+            val e = assertThrows<IamportException.Timeout> { runBlocking { c.getPayment("imps_1") } }
+            assertTrue(e.mayHaveReachedServer)
+        }
+    }
+
+    @Test
+    fun outcomeUnknownHasItsShape() {
+        val e: IamportException = IamportException.OutcomeUnknown("order-1")
+        assertEquals("order-1", (e as IamportException.OutcomeUnknown).merchantUid)
+        // toString goes through Rust's Display.
+        assertTrue(e.toString().contains("find_payment"), e.toString())
+    }
+
+    /** Compiles only while the hierarchy is sealed with exactly these cases (no `else`). */
+    @Test
+    fun theHierarchyIsSealedWithCoresCases() {
+        fun kind(e: IamportException): String = when (e) {
+            is IamportException.InvalidRequest -> "InvalidRequest"
+            is IamportException.Authentication -> "Authentication"
+            is IamportException.NotFound -> "NotFound"
+            is IamportException.CardDeclined -> "CardDeclined"
+            is IamportException.DuplicateOrder -> "DuplicateOrder"
+            is IamportException.Api -> "Api"
+            is IamportException.Network -> "Network"
+            is IamportException.Timeout -> "Timeout"
+            is IamportException.OutcomeUnknown -> "OutcomeUnknown"
+        }
+        assertEquals("Timeout", kind(IamportException.Timeout(false)))
+        val cases = IamportException::class.java.declaredClasses.filter { it.superclass == IamportException::class.java }
+        assertEquals(9, cases.size, cases.toString())
+    }
+
+    @Test
+    fun oddInputCrossesWithoutPanics() = runBlocking {
+        // A NUL and 10 000 characters reach Rust and come back as typed errors.
+        for (uid in listOf("a\u0000b", "x".repeat(10_000))) {
+            val e = assertThrows<IamportException.InvalidRequest> { runBlocking { client.getBillingKey(uid) } }
+            assertEquals("customer_uid", e.field)
+        }
+        // A lone surrogate is not UTF-8: the generated code refuses it before calling Rust.
+        assertThrows<java.nio.charset.CharacterCodingException> { runBlocking { client.getBillingKey("\uD83D") } }
+        assertEquals(0UL, sandbox.totalRequests())
+        // The client still works afterwards.
+        assertThrows<IamportException.NotFound> { runBlocking { client.getBillingKey("nobody") } }
+        Unit
+    }
+}

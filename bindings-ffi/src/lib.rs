@@ -1,0 +1,26 @@
+//! uniffi binding of `iamport-subscribe` for Kotlin (JVM, Android) and Swift.
+//!
+//! The models and requests are core's own types (annotated behind core's `uniffi` feature, in the
+//! `iamport_subscribe_core` namespace); this crate adds only what must be an object or is the
+//! binding's own: the [`Client`], the embedded [`Sandbox`] and the public error [`IamportError`].
+//!
+//! Every async export runs on tokio (`#[uniffi::export(async_runtime = "tokio")]`): reqwest and
+//! the sandbox need a tokio reactor, and uniffi's foreign executors do not provide one.
+//! `tests/async_runtime.rs` fails the build's tests if an async export lacks it.
+
+mod client;
+mod error;
+mod sandbox;
+
+pub use client::{Client, ClientOptions};
+pub use error::IamportError;
+pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions};
+
+uniffi::setup_scaffolding!("iamport_subscribe");
+
+/// Parses a `pg` value as the API writes it (`nice`, `nice.{MID}`, `daou`, `daou.{CPID}`, or any
+/// other channel string, kept verbatim).
+#[uniffi::export]
+pub fn pg_from_string(text: String) -> iamport_subscribe::Pg {
+    iamport_subscribe::Pg::from(text.as_str())
+}

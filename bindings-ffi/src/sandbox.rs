@@ -1,0 +1,192 @@
+//! The embedded sandbox (the API emulator of `iamport-sandbox`), so that app and JVM developers can
+//! test their billing code against real HTTP without the real API.
+
+use crate::{ClientOptions, IamportError};
+use iamport_subscribe::Payment;
+use iamport_subscribe::secret::ImpSecret;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// How the sandbox reports an unknown billing key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum BillingKeyNotFound {
+    /// As the live API does: HTTP 200 with `code: 1`.
+    Observed,
+    /// As the vendor spec declares: HTTP 404.
+    Spec,
+}
+
+/// Sandbox settings; every one is optional.
+#[derive(Debug, Clone, Default, uniffi::Record)]
+pub struct SandboxOptions {
+    /// Accepted `imp_key` (default `sandbox_imp_key`).
+    #[uniffi(default)]
+    pub imp_key: Option<String>,
+    /// Accepted `imp_secret` (default `sandbox_imp_secret`).
+    #[uniffi(default)]
+    pub imp_secret: Option<ImpSecret>,
+    /// Lifetime of an access token (default 30 min).
+    #[uniffi(default)]
+    pub token_ttl: Option<Duration>,
+    /// Delay of every API answer (default none).
+    #[uniffi(default)]
+    pub response_delay: Option<Duration>,
+    /// Reporting of unknown billing keys (default `Observed`).
+    #[uniffi(default)]
+    pub billing_key_not_found: Option<BillingKeyNotFound>,
+    /// Channel used when a request has no `pg` (default `nice`).
+    #[uniffi(default)]
+    pub default_pg: Option<String>,
+}
+
+/// A running sandbox on `127.0.0.1` and a free port. `stop()` it (or close it) when done.
+#[derive(Debug, uniffi::Object)]
+pub struct Sandbox {
+    url: String,
+    imp_key: String,
+    imp_secret: ImpSecret,
+    // `None` once stopped.
+    server: Mutex<Option<iamport_sandbox::Sandbox>>,
+}
+
+impl Sandbox {
+    fn server(&self) -> MutexGuard<'_, Option<iamport_sandbox::Sandbox>> {
+        // The guarded value stays consistent even if a holder panicked: recover it.
+        self.server.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Sandbox {
+    /// Starts a sandbox (fresh state: no payments, no billing keys).
+    #[uniffi::constructor(default(options = None))]
+    pub async fn start(options: Option<SandboxOptions>) -> Result<Arc<Self>, IamportError> {
+        let options = options.unwrap_or_default();
+        let mut config = iamport_sandbox::SandboxConfig::default();
+        if let Some(key) = options.imp_key {
+            config.imp_key = key;
+        }
+        if let Some(secret) = options.imp_secret {
+            config.imp_secret = secret.expose_secret().to_owned();
+        }
+        if let Some(ttl) = options.token_ttl {
+            config.token_ttl = ttl;
+        }
+        if let Some(delay) = options.response_delay {
+            config.response_delay = delay;
+        }
+        if options.billing_key_not_found == Some(BillingKeyNotFound::Spec) {
+            config.billing_key_not_found = iamport_sandbox::NotFoundMode::Spec;
+        }
+        if let Some(pg) = options.default_pg {
+            config.default_pg = pg;
+        }
+        let server = iamport_sandbox::Sandbox::start_with(config)
+            .await
+            .map_err(|e| IamportError::Network {
+                message: format!("could not start the sandbox: {e}"),
+                may_have_reached_server: false,
+            })?;
+        Ok(Arc::new(Sandbox {
+            url: server.url(),
+            imp_key: server.imp_key().to_owned(),
+            imp_secret: ImpSecret::new(server.imp_secret()),
+            server: Mutex::new(Some(server)),
+        }))
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The accepted `imp_key`.
+    pub fn imp_key(&self) -> String {
+        self.imp_key.clone()
+    }
+
+    /// The accepted `imp_secret`.
+    pub fn imp_secret(&self) -> ImpSecret {
+        self.imp_secret.clone()
+    }
+
+    /// Options for a `Client` of this sandbox.
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            imp_key: self.imp_key.clone(),
+            imp_secret: self.imp_secret.clone(),
+            base_url: Some(self.url.clone()),
+            tier: None,
+            timeout: None,
+            connect_timeout: None,
+        }
+    }
+
+    /// API requests so far by `"METHOD /route/template"` (empty once stopped).
+    pub fn request_counts(&self) -> HashMap<String, u64> {
+        self.server()
+            .as_ref()
+            .map(|s| s.request_counts().into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// Number of API requests so far (0 once stopped).
+    pub fn total_requests(&self) -> u64 {
+        self.server().as_ref().map_or(0, |s| s.total_requests())
+    }
+
+    /// Every payment record (paid, failed, cancelled) in creation order, as the API returns it.
+    pub fn ledger(&self) -> Result<Vec<Payment>, IamportError> {
+        let rows = self
+            .server()
+            .as_ref()
+            .map(|s| s.ledger())
+            .unwrap_or_default();
+        rows.into_iter()
+            .map(|row| {
+                serde_json::from_value(row).map_err(|e| IamportError::Api {
+                    http_status: 200,
+                    code: None,
+                    message: format!("could not decode a sandbox ledger entry: {e}"),
+                })
+            })
+            .collect()
+    }
+
+    /// Delays every API answer from now on (for timeout tests).
+    pub fn set_response_delay(&self, delay: Duration) {
+        if let Some(s) = self.server().as_ref() {
+            s.set_response_delay(delay);
+        }
+    }
+
+    /// Moves the sandbox clock forward (token expiry and timestamps follow it).
+    pub fn advance_clock(&self, by: Duration) {
+        if let Some(s) = self.server().as_ref() {
+            s.advance_clock(by);
+        }
+    }
+
+    /// Every issued access token gets HTTP 401 from now on.
+    pub fn revoke_tokens(&self) {
+        if let Some(s) = self.server().as_ref() {
+            s.revoke_tokens();
+        }
+    }
+
+    /// Clears payments, billing keys, tokens and counters.
+    pub fn reset(&self) {
+        if let Some(s) = self.server().as_ref() {
+            s.reset();
+        }
+    }
+
+    /// Stops the server (open connections get a few seconds). Later calls are no-ops.
+    pub async fn stop(&self) {
+        let server = self.server().take();
+        if let Some(server) = server {
+            server.shutdown().await;
+        }
+    }
+}
