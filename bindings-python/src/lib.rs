@@ -11,7 +11,7 @@ mod sandbox;
 
 use iamport_subscribe::{
     Buyer, CancelPaymentRequest, CardDetails, Client, Error, IssueBillingKeyRequest,
-    PayAgainRequest, PayOnetimeRequest, PaymentStatus,
+    PayAgainRequest, PayOnetimeRequest, PaymentStatus, ScheduleRequest, ScheduleStatus,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
@@ -207,6 +207,50 @@ fn text_arg<'a>(args: &'a Value, name: &str) -> Result<&'a str, CallError> {
     })
 }
 
+fn opt_text<'a>(args: &'a Value, name: &str) -> Result<Option<&'a str>, CallError> {
+    match args.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => text_arg(args, name).map(Some),
+    }
+}
+
+fn texts(args: &Value, name: &str) -> Result<Vec<String>, CallError> {
+    let wrong = || {
+        CallError::Core(Error::InvalidRequest {
+            field: name.to_owned(),
+            reason: "must be a list of strings".to_owned(),
+        })
+    };
+    args[name]
+        .as_array()
+        .ok_or_else(wrong)?
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned).ok_or_else(wrong))
+        .collect()
+}
+
+fn int_arg(args: &Value, name: &str) -> Result<i64, CallError> {
+    args[name].as_i64().ok_or_else(|| {
+        CallError::Core(Error::InvalidRequest {
+            field: name.to_owned(),
+            reason: "must be a whole number (unix seconds)".to_owned(),
+        })
+    })
+}
+
+fn page_arg(args: &Value, name: &str) -> Result<u32, CallError> {
+    args[name]
+        .as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| {
+            CallError::Core(Error::InvalidRequest {
+                field: name.to_owned(),
+                reason: "must be a whole number of at least 1".to_owned(),
+            })
+        })
+}
+
 fn encode<T: Serialize>(value: &T) -> Result<String, CallError> {
     serde_json::to_string(value).map_err(|e| CallError::Internal(e.to_string()))
 }
@@ -263,6 +307,91 @@ async fn dispatch(client: &Client, op: &str, args_json: &str) -> Result<String, 
                 .cancel_payment(&decode::<CancelPaymentRequest>(&args)?)
                 .await?,
         ),
+        "schedule" => encode(&client.schedule(&decode::<ScheduleRequest>(&args)?).await?),
+        "unschedule" => {
+            let customer_uid = opt_text(&args, "customer_uid")?;
+            let merchant_uids = texts(&args, "merchant_uids")?;
+            encode(&client.unschedule(customer_uid, &merchant_uids).await?)
+        }
+        "unschedule_all" => encode(
+            &client
+                .unschedule_all(text_arg(&args, "customer_uid")?)
+                .await?,
+        ),
+        "get_schedule" => encode(
+            &client
+                .get_schedule(text_arg(&args, "merchant_uid")?)
+                .await?,
+        ),
+        "update_schedule" => encode(
+            &client
+                .update_schedule(
+                    text_arg(&args, "merchant_uid")?,
+                    int_arg(&args, "schedule_at")?,
+                )
+                .await?,
+        ),
+        "reschedule" => encode(
+            &client
+                .reschedule(
+                    text_arg(&args, "merchant_uid")?,
+                    int_arg(&args, "schedule_at")?,
+                )
+                .await?,
+        ),
+        "retry_schedule" => encode(
+            &client
+                .retry_schedule(text_arg(&args, "merchant_uid")?)
+                .await?,
+        ),
+        "list_schedules_page" => {
+            let status = opt_text(&args, "status")?.map(ScheduleStatus::from);
+            let page = client
+                .list_schedules_page(
+                    int_arg(&args, "from")?,
+                    int_arg(&args, "to")?,
+                    status.as_ref(),
+                    page_arg(&args, "page")?,
+                    page_arg(&args, "limit")?,
+                )
+                .await?;
+            encode(&page)
+        }
+        "list_schedules_by_customer_page" => {
+            let status = opt_text(&args, "status")?.map(ScheduleStatus::from);
+            let page = client
+                .list_schedules_by_customer_page(
+                    text_arg(&args, "customer_uid")?,
+                    int_arg(&args, "from")?,
+                    int_arg(&args, "to")?,
+                    status.as_ref(),
+                    page_arg(&args, "page")?,
+                )
+                .await?;
+            encode(&page)
+        }
+        "list_customer_payments_page" => encode(
+            &client
+                .list_customer_payments_page(
+                    text_arg(&args, "customer_uid")?,
+                    page_arg(&args, "page")?,
+                )
+                .await?,
+        ),
+        "get_billing_keys" => encode(
+            &client
+                .get_billing_keys(&texts(&args, "customer_uids")?)
+                .await?,
+        ),
+        "get_payments" => encode(&client.get_payments(&texts(&args, "imp_uids")?).await?),
+        "verify_webhook" => {
+            let body = text_arg(&args, "body")?;
+            encode(
+                &client
+                    .verify_webhook(body.as_bytes(), text_arg(&args, "content_type")?)
+                    .await?,
+            )
+        }
         "check_credentials" => {
             client.check_credentials().await?;
             Ok("null".to_owned())

@@ -98,9 +98,44 @@ impl NativeSandbox {
         self.with(|s| s.revoke_tokens())
     }
 
-    fn advance_clock(&self, seconds: f64) -> PyResult<()> {
+    /// Moves the clock; due schedules run, and this returns once their webhooks are delivered.
+    fn advance_clock(&self, py: Python<'_>, seconds: f64) -> PyResult<()> {
         let by = duration("seconds", seconds)?;
-        self.with(|s| s.advance_clock(by))
+        self.with(|s| s.advance_clock(by))?;
+        self.settle(py)
+    }
+
+    /// Waits until every queued webhook delivery has finished.
+    fn settle(&self, py: Python<'_>) -> PyResult<()> {
+        let rt = runtime::get()?;
+        let guard = self
+            .inner
+            .lock()
+            .map_err(|_| PyRuntimeError::new_err("sandbox state is poisoned"))?;
+        match guard.as_ref() {
+            Some(sandbox) => {
+                py.detach(|| rt.block_on(sandbox.settle()));
+                Ok(())
+            }
+            None => Err(PyRuntimeError::new_err("the sandbox is closed")),
+        }
+    }
+
+    /// The sandbox clock, unix seconds.
+    fn now(&self) -> PyResult<i64> {
+        self.with(|s| s.now())
+    }
+
+    #[pyo3(signature = (url=None))]
+    fn set_webhook_url(&self, url: Option<String>) -> PyResult<()> {
+        self.with(|s| s.set_webhook_url(url))
+    }
+
+    /// Every webhook delivery attempt, as JSON.
+    fn webhook_deliveries_json(&self) -> PyResult<String> {
+        self.with(|s| {
+            serde_json::to_string(&s.webhook_deliveries()).unwrap_or_else(|_| "[]".to_owned())
+        })
     }
 
     fn set_response_delay(&self, seconds: f64) -> PyResult<()> {

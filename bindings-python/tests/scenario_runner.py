@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import http.server
 import json
+import threading
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -72,13 +74,65 @@ def assert_subset(expected: Any, actual: Any, at: str) -> None:
 
 
 def substitute(value: Any, saved: Dict[str, Any]) -> Any:
-    if isinstance(value, str) and value.startswith("${") and value.endswith("}"):
+    if isinstance(value, str) and value.startswith("${") and value.endswith("}") and value.count("${") == 1:
         return saved[value[2:-1]]
+    if isinstance(value, str) and "${" in value:
+        for key, v in saved.items():
+            value = value.replace("${" + key + "}", str(v))
+        assert "${" not in value, f"unknown variable in {value}"
+        return value
     if isinstance(value, dict):
         return {k: substitute(v, saved) for k, v in value.items()}
     if isinstance(value, list):
         return [substitute(v, saved) for v in value]
     return value
+
+
+def expand(value: Any, now: int, i: Optional[int] = None) -> Any:
+    """``{"$repeat": n, "item": ...}`` with ``{i}`` in strings; ``{"$from_now": s, "$step": t}``."""
+    if isinstance(value, dict) and "$repeat" in value:
+        return [expand(value["item"], now, k) for k in range(int(value["$repeat"]))]
+    if isinstance(value, dict) and "$from_now" in value:
+        return now + int(value["$from_now"]) + int(value.get("$step", 0)) * (i or 0)
+    if isinstance(value, str) and i is not None:
+        return value.replace("{i}", str(i))
+    if isinstance(value, dict):
+        return {k: expand(v, now, i) for k, v in value.items()}
+    if isinstance(value, list):
+        return [expand(v, now, i) for v in value]
+    return value
+
+
+class Receiver:
+    """A webhook receiver on 127.0.0.1:0 that records what it is sent and answers 200."""
+
+    def __init__(self) -> None:
+        self.received: List[Tuple[str, bytes]] = []
+        received = self.received
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length", "0"))
+                received.append((self.headers.get("Content-Type", ""), self.rfile.read(length)))
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"OK")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+# Scenario argument names that Python spells differently (`from` is a keyword).
+PY_NAMES = {"from": "from_"}
+LIST_OPS = {"list_schedules", "list_schedules_by_customer", "list_customer_payments"}
 
 
 Call = Callable[[str, Dict[str, Any]], Any]
@@ -88,11 +142,18 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
     not_found = scenario.get("sandbox", {}).get("billing_key_not_found", "observed")
     with Sandbox(billing_key_not_found=not_found) as sandbox:
         call: Call
+        receiver = Receiver() if scenario.get("webhook_receiver") else None
+        if receiver:
+            sandbox.set_webhook_url(receiver.url)
         if use_async:
             aclient = sandbox.async_client()
 
             def call(op: str, args: Dict[str, Any]) -> Any:
                 async def go() -> Any:
+                    if op in LIST_OPS:
+                        return [x async for x in getattr(aclient, op)(**args)]
+                    if op == "verify_received_webhooks":
+                        return [await aclient.verify_webhook(b, ct) for ct, b in list(receiver.received if receiver else [])]
                     return await getattr(aclient, op)(**args)
 
                 return asyncio.run(go())
@@ -100,35 +161,61 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
             client = sandbox.client()
 
             def call(op: str, args: Dict[str, Any]) -> Any:
+                if op in LIST_OPS:
+                    return list(getattr(client, op)(**args))
+                if op == "verify_received_webhooks":
+                    return [client.verify_webhook(b, ct) for ct, b in list(receiver.received if receiver else [])]
                 return getattr(client, op)(**args)
 
         saved: Dict[str, Any] = {}
         for i, step in enumerate(scenario["steps"]):
             at = f"{name} step {i} ({step['op']})"
-            args = substitute(step["args"], saved)
+            args = expand(substitute(step["args"], saved), sandbox.now())
+            args = {PY_NAMES.get(k, k): v for k, v in args.items()}
             before = sandbox.total_requests()
             result: Optional[Any] = None
             error: Optional[iam.IamportError] = None
             try:
-                result = call(step["op"], args)
+                if step["op"] == "advance_clock":
+                    sandbox.advance_clock(args["seconds"])
+                else:
+                    result = call(step["op"], args)
             except iam.IamportError as e:
                 error = e
             sent = sandbox.total_requests() - before
             expect = step["expect"]
-            if "result" in expect:
-                assert error is None, f"{at}: expected a result, got {error!r}"
-                assert_subset(substitute(expect["result"], saved), plain(result), f"{at}: result")
-            else:
+            if "error" in expect:
                 assert error is not None, f"{at}: expected {expect['error']}, got {result!r}"
                 expected_error = expect["error"]
                 assert isinstance(error, ERROR_CLASSES[expected_error["kind"]]), f"{at}: {error!r}"
                 assert_subset(expected_error, error_view(error), f"{at}: error")
+            else:
+                assert error is None, f"{at}: expected a result, got {error!r}"
+                if "result" in expect:
+                    assert_subset(substitute(expect["result"], saved), plain(result), f"{at}: result")
+                check_list(expect, plain(result), at)
             if step.get("sent") is False:
                 assert sent == 0, f"{at}: the request should not have been sent"
             for var, field in step.get("save", {}).items():
                 saved[var] = plain(result)[field]
             if "ledger" in step:
                 check_ledger(step["ledger"], sandbox, at)
+        if receiver:
+            receiver.close()
+
+
+def check_list(expect: Dict[str, Any], items: Any, at: str) -> None:
+    """``count``, ``unique_by``, ``each``, ``reported_statuses`` on a list result."""
+    if "count" in expect:
+        assert len(items) == expect["count"], f"{at}: count {len(items)}"
+    if "unique_by" in expect:
+        keys = [json.dumps(x[expect["unique_by"]], default=str) for x in items]
+        assert len(set(keys)) == len(keys), f"{at}: {expect['unique_by']} repeats"
+    if "each" in expect:
+        for n, item in enumerate(items):
+            assert_subset(expect["each"], item, f"{at}[{n}]")
+    if "reported_statuses" in expect:
+        assert [x["reported_status"] for x in items] == expect["reported_statuses"], f"{at}: reported statuses"
 
 
 def check_ledger(expected: Dict[str, Any], sandbox: Sandbox, at: str) -> None:

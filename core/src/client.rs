@@ -237,7 +237,7 @@ struct TokenRequest<'a> {
 }
 
 #[derive(Serialize)]
-struct NoBody {}
+pub(crate) struct NoBody {}
 
 impl Client {
     /// A builder with the defaults.
@@ -433,7 +433,7 @@ impl Client {
     }
 
     /// An authenticated call: the token is attached, a 401 refreshes it once and retries once.
-    async fn call<T, B>(
+    pub(crate) async fn call<T, B>(
         &self,
         method: Method,
         segments: &[&str],
@@ -556,7 +556,7 @@ fn encode_body<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Zeroizi
     .transpose()
 }
 
-fn declined_or_paid(payment: Payment) -> Result<Payment> {
+pub(crate) fn declined_or_paid(payment: Payment) -> Result<Payment> {
     if payment.status == PaymentStatus::Failed {
         return Err(Error::CardDeclined {
             fail_reason: payment.fail_reason.clone(),

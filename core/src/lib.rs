@@ -37,7 +37,9 @@ mod models;
 mod money;
 mod pg;
 mod requests;
+mod schedule;
 pub mod secret;
+mod webhook;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
@@ -54,4 +56,6 @@ pub use requests::{
     PayOnetimeRequest,
 };
 pub use rust_decimal::Decimal;
+pub use schedule::{Found, Schedule, ScheduleEntry, SchedulePage, ScheduleRequest, ScheduleStatus};
 pub use secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};
+pub use webhook::VerifiedWebhook;

@@ -103,6 +103,15 @@ fn spec_bodies_decode_into_the_models_without_losing_a_field() {
 fn live_definitions(spec: &Value) -> Value {
     let mut defs = spec["definitions"].clone();
     fix_numeric_keywords(&mut defs);
+    // Facts §5.8/§5.12: the schedule lists answer a paged object `{total, previous, next, list}`
+    // of ScheduleResultAnnotation (as PagedPaymentAnnotation), not the plain array of the schema.
+    let mut page = defs["PagedPaymentAnnotation"].clone();
+    page["properties"]["list"]["items"] = json!({"$ref": "#/definitions/ScheduleResultAnnotation"});
+    defs["LiveSchedulePage"] = page;
+    defs[SCHEDULE_PAGE] = json!({"allOf": [
+        {"$ref": "#/definitions/ResponseAnnotation"},
+        {"properties": {"response": {"$ref": "#/definitions/LiveSchedulePage"}}},
+    ]});
     for (name, def) in defs.as_object_mut().unwrap() {
         let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) else {
             continue;
@@ -141,17 +150,32 @@ fn fix_numeric_keywords(value: &mut Value) {
     }
 }
 
-/// The success schema of each operation, by route; failures use the bare envelope.
+/// The envelope of the schedule lists (see `live_definitions`).
+const SCHEDULE_PAGE: &str = "LiveSchedulePageResponse";
+
+/// The success schema of each operation, by `"METHOD /route/template"`; failures use the bare
+/// envelope.
 fn success_schema(route: &str) -> &'static str {
-    let path = route.split_once(' ').map_or(route, |(_, p)| p);
-    if path.starts_with("/users/getToken") {
-        "AuthResponse"
-    } else if path.starts_with("/payments/findAll") {
-        "PaymentListResponse"
-    } else if path.starts_with("/subscribe/customers") {
-        "CustomerResponse"
-    } else {
-        "PaymentResponse"
+    let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
+    match (method, path) {
+        (_, p) if p.starts_with("/users/getToken") => "AuthResponse",
+        (_, p) if p.starts_with("/payments/findAll") => "PaymentListResponse",
+        (_, "/payments") => "MultiplePaymentsResponse",
+        (_, "/subscribe/customers") => "MultipleCustomersResponse",
+        (_, "/subscribe/customers/{customer_uid}/payments") => "PaymentListResponse",
+        (
+            _,
+            "/subscribe/customers/{customer_uid}/schedules"
+            | "/subscribe/payments/schedule/customers/{customer_uid}",
+        )
+        | ("GET", "/subscribe/payments/schedule") => SCHEDULE_PAGE,
+        (_, "/subscribe/payments/schedule" | "/subscribe/payments/unschedule") => {
+            "ScheduleResponse"
+        }
+        (_, "/subscribe/payments/schedule/{merchant_uid}/retry") => "PaymentResponse",
+        (_, p) if p.starts_with("/subscribe/payments/schedule/") => "SingleScheduleResponse",
+        (_, p) if p.starts_with("/subscribe/customers") => "CustomerResponse",
+        _ => "PaymentResponse",
     }
 }
 
@@ -180,7 +204,7 @@ async fn every_sandbox_answer_in_the_scenarios_validates_against_the_spec() {
             assert_eq!(keys, ["code", "message", "response"], "{at}: the envelope");
             let success = body["code"] == 0 && (200..300).contains(&exchange.status);
             if success {
-                let def = success_schema(&exchange.route);
+                let def = success_schema(&format!("{} {}", exchange.method, exchange.route));
                 let v = validators.entry(def).or_insert_with(|| validator(def));
                 let errors: Vec<String> = v
                     .iter_errors(body)
@@ -210,6 +234,11 @@ async fn every_sandbox_answer_in_the_scenarios_validates_against_the_spec() {
         "PaymentResponse",
         "PaymentListResponse",
         "CustomerResponse",
+        "MultipleCustomersResponse",
+        "MultiplePaymentsResponse",
+        "ScheduleResponse",
+        "SingleScheduleResponse",
+        SCHEDULE_PAGE,
         "failure envelope",
     ] {
         assert!(

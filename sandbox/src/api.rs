@@ -11,11 +11,18 @@ use crate::NotFoundMode;
 use crate::card::{self, Behaviour, Card, Pg};
 use crate::input::Fields;
 use crate::model::{BillingKey, Cancel, Contact, Payment, Status};
+use crate::schedule;
 use crate::state::{Inner, Shared, Token};
+use crate::webhook::{Event, Job};
 
-const DUPLICATE: &str =
+pub(crate) const DUPLICATE: &str =
     "이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)";
+pub(crate) const UNKNOWN_CUSTOMER: &str = "등록되지 않은 구매자입니다.";
 const NO_PAYMENT: &str = "존재하지 않는 결제정보입니다.";
+/// Most ids one `GET /payments` may ask for.
+const MULTI_PAYMENTS_MAX: usize = 100;
+/// Page size of `GET /subscribe/customers/{customer_uid}/payments`.
+const CUSTOMER_PAYMENTS_PAGE: u64 = 20;
 const NOTHING_TO_CANCEL: &str = "취소할 결제건이 존재하지 않습니다.";
 const RECEIPT_BASE: &str = "https://sandbox.iamport.invalid/receipts";
 
@@ -28,8 +35,13 @@ pub(crate) struct Reply {
 
 impl Reply {
     pub fn ok(response: Value) -> Reply {
+        Reply::ok_with(200, response)
+    }
+
+    /// Success with another 2xx status (207 for partly resolved multi-lookups).
+    pub fn ok_with(status: u16, response: Value) -> Reply {
         Reply {
-            status: StatusCode::OK,
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
             body: json!({"code": 0, "message": null, "response": response}),
         }
     }
@@ -55,7 +67,7 @@ impl Reply {
     }
 }
 
-type Res = Result<Value, Reply>;
+pub(crate) type Res = Result<Value, Reply>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Route {
@@ -71,10 +83,22 @@ pub(crate) enum Route {
     FindAll,
     FindAllStatus,
     Cancel,
+    MultiPayments,
+    MultiKeys,
+    KeyPayments,
+    KeySchedules,
+    Schedule,
+    ListSchedules,
+    Unschedule,
+    GetSchedule,
+    UpdateSchedule,
+    Reschedule,
+    Retry,
+    CustomerSchedules,
 }
 
 impl Route {
-    pub const ALL: [Route; 12] = [
+    pub const ALL: [Route; 24] = [
         Route::GetToken,
         Route::Onetime,
         Route::Again,
@@ -87,14 +111,33 @@ impl Route {
         Route::FindAll,
         Route::FindAllStatus,
         Route::Cancel,
+        Route::MultiPayments,
+        Route::MultiKeys,
+        Route::KeyPayments,
+        Route::KeySchedules,
+        Route::Schedule,
+        Route::ListSchedules,
+        Route::Unschedule,
+        Route::GetSchedule,
+        Route::UpdateSchedule,
+        Route::Reschedule,
+        Route::Retry,
+        Route::CustomerSchedules,
     ];
 
     pub fn method(self) -> &'static str {
         match self {
-            Route::GetToken | Route::Onetime | Route::Again | Route::IssueKey | Route::Cancel => {
-                "POST"
-            }
+            Route::GetToken
+            | Route::Onetime
+            | Route::Again
+            | Route::IssueKey
+            | Route::Cancel
+            | Route::Schedule
+            | Route::Unschedule
+            | Route::Reschedule
+            | Route::Retry => "POST",
             Route::DeleteKey => "DELETE",
+            Route::UpdateSchedule => "PUT",
             _ => "GET",
         }
     }
@@ -113,6 +156,18 @@ impl Route {
             Route::FindAll => "/payments/findAll/{merchant_uid}",
             Route::FindAllStatus => "/payments/findAll/{merchant_uid}/{payment_status}",
             Route::Cancel => "/payments/cancel",
+            Route::MultiPayments => "/payments",
+            Route::MultiKeys => "/subscribe/customers",
+            Route::KeyPayments => "/subscribe/customers/{customer_uid}/payments",
+            Route::KeySchedules => "/subscribe/customers/{customer_uid}/schedules",
+            Route::Schedule | Route::ListSchedules => "/subscribe/payments/schedule",
+            Route::Unschedule => "/subscribe/payments/unschedule",
+            Route::GetSchedule | Route::UpdateSchedule => {
+                "/subscribe/payments/schedule/{merchant_uid}"
+            }
+            Route::Reschedule => "/subscribe/payments/schedule/{merchant_uid}/reschedule",
+            Route::Retry => "/subscribe/payments/schedule/{merchant_uid}/retry",
+            Route::CustomerSchedules => "/subscribe/payments/schedule/customers/{customer_uid}",
         }
     }
 }
@@ -128,7 +183,7 @@ pub(crate) struct Request<'a> {
 }
 
 impl Request<'_> {
-    fn param(&self, name: &str) -> String {
+    pub fn param(&self, name: &str) -> String {
         self.params
             .iter()
             .find(|(k, _)| k == name)
@@ -136,7 +191,7 @@ impl Request<'_> {
             .unwrap_or_default()
     }
 
-    fn fields(&self) -> Result<Fields, Reply> {
+    pub fn fields(&self) -> Result<Fields, Reply> {
         let body = self
             .body
             .ok_or_else(|| Reply::error(400, 1, "요청 본문을 읽을 수 없습니다."))?;
@@ -186,7 +241,18 @@ pub(crate) fn process(shared: &Shared, st: &mut Inner, route: Route, req: &Reque
         Route::GetPayment => get_payment(st, req),
         Route::Find | Route::FindStatus => find(st, req),
         Route::FindAll | Route::FindAllStatus => find_all(st, req),
-        Route::Cancel => cancel(st, req, now),
+        Route::Cancel => cancel(shared, st, req, now),
+        Route::MultiPayments => return multi_payments(st, req),
+        Route::MultiKeys => return multi_keys(st, req),
+        Route::KeyPayments => key_payments(shared, st, req),
+        Route::Schedule => schedule::create(shared, st, req, now),
+        Route::ListSchedules => schedule::list(st, req),
+        Route::Unschedule => schedule::unschedule(st, req, now),
+        Route::GetSchedule => schedule::get(st, req),
+        Route::UpdateSchedule => schedule::update(st, req, now),
+        Route::Reschedule => schedule::reschedule(st, req, now),
+        Route::Retry => schedule::retry(shared, st, req, now),
+        Route::KeySchedules | Route::CustomerSchedules => schedule::of_customer(st, req),
     };
     match result {
         Ok(response) => Reply::ok(response),
@@ -229,18 +295,20 @@ fn get_token(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Re
     Reply::ok(json!({"access_token": token.value, "now": now, "expired_at": token.expired_at}))
 }
 
-/// Request fields shared by `onetime` and `again`.
-struct Order {
-    merchant_uid: String,
-    amount: Decimal,
-    currency: String,
-    name: Option<String>,
-    buyer: Contact,
-    custom_data: Option<String>,
-    card_quota: i64,
+/// Request fields shared by `onetime`, `again` and each schedule.
+#[derive(Debug, Clone)]
+pub(crate) struct Order {
+    pub merchant_uid: String,
+    pub amount: Decimal,
+    pub currency: String,
+    pub name: Option<String>,
+    pub buyer: Contact,
+    pub custom_data: Option<String>,
+    pub card_quota: i64,
+    pub notice_url: Option<String>,
 }
 
-fn read_order(f: &Fields) -> Result<Order, Reply> {
+pub(crate) fn read_order(f: &Fields) -> Result<Order, Reply> {
     let merchant_uid = f.req_str("merchant_uid")?;
     let amount = f.req_decimal("amount")?;
     let currency = f.opt_str("currency")?.unwrap_or_else(|| "KRW".to_owned());
@@ -276,10 +344,11 @@ fn read_order(f: &Fields) -> Result<Order, Reply> {
         },
         custom_data: f.json_text("custom_data")?,
         card_quota,
+        notice_url: f.opt_str("notice_url")?,
     })
 }
 
-fn check_amount(amount: Decimal, currency: &str, what: &str) -> Result<(), Reply> {
+pub(crate) fn check_amount(amount: Decimal, currency: &str, what: &str) -> Result<(), Reply> {
     if amount <= Decimal::ZERO {
         return Err(Reply::fail(1, format!("{what}은 0보다 커야 합니다.")));
     }
@@ -292,11 +361,15 @@ fn check_amount(amount: Decimal, currency: &str, what: &str) -> Result<(), Reply
     Ok(())
 }
 
-fn check_duplicate(st: &Inner, merchant_uid: &str) -> Result<(), Reply> {
-    let taken = st.payments.iter().any(|p| {
+/// A paid or cancelled record of `merchant_uid` exists (a failed one does not block a retry).
+pub(crate) fn merchant_uid_taken(st: &Inner, merchant_uid: &str) -> bool {
+    st.payments.iter().any(|p| {
         p.merchant_uid == merchant_uid && matches!(p.status, Status::Paid | Status::Cancelled)
-    });
-    if taken {
+    })
+}
+
+fn check_duplicate(st: &Inner, merchant_uid: &str) -> Result<(), Reply> {
+    if merchant_uid_taken(st, merchant_uid) {
         Err(Reply::fail(1, DUPLICATE))
     } else {
         Ok(())
@@ -311,7 +384,7 @@ fn read_card(f: &Fields, now: i64) -> Result<Card, Reply> {
     card::check_card(&number, &expiry, birth.as_deref(), pwd.as_deref(), now)
 }
 
-fn random_digits(n: usize) -> String {
+pub(crate) fn random_digits(n: usize) -> String {
     (0..n)
         .map(|_| char::from(b'0' + rand::random_range(0..10u8)))
         .collect()
@@ -325,18 +398,40 @@ fn pg_tid(pg: &Pg, now: i64) -> String {
 }
 
 /// What a charge is made with.
-struct Charge {
-    pg: Pg,
-    card_code: &'static str,
-    card_name: &'static str,
-    card_number: String,
-    declines: bool,
-    customer_uid: Option<String>,
-    usage: Option<&'static str>,
-    order: Order,
+pub(crate) struct Charge {
+    pub pg: Pg,
+    pub card_code: &'static str,
+    pub card_name: &'static str,
+    pub card_number: String,
+    pub declines: bool,
+    pub customer_uid: Option<String>,
+    pub usage: Option<&'static str>,
+    pub order: Order,
+}
+
+impl Charge {
+    /// A charge of billing key `key` (`again`, scheduled executions).
+    pub fn with_key(key: &BillingKey, usage: &'static str, order: Order) -> Charge {
+        Charge {
+            pg: key.pg.clone(),
+            card_code: key.card_code,
+            card_name: key.card_name,
+            card_number: key.card_number.clone(),
+            declines: key.declines,
+            customer_uid: Some(key.customer_uid.clone()),
+            usage: Some(usage),
+            order,
+        }
+    }
 }
 
 fn record_charge(st: &mut Inner, c: Charge, now: i64) -> Value {
+    let i = charge(st, c, now);
+    st.payments.get(i).map(Payment::to_json).unwrap_or_default()
+}
+
+/// Records the payment a charge makes and returns its position in the payment list.
+pub(crate) fn charge(st: &mut Inner, c: Charge, now: i64) -> usize {
     let imp_uid = loop {
         let candidate = format!("imps_{}", random_digits(12));
         if !st.by_imp_uid.contains_key(&candidate) {
@@ -378,14 +473,15 @@ fn record_charge(st: &mut Inner, c: Charge, now: i64) -> Value {
         cancels: Vec::new(),
         customer_uid: c.customer_uid,
         customer_uid_usage: c.usage,
+        notice_url: c.order.notice_url,
     };
-    let json = payment.to_json();
-    st.by_imp_uid.insert(imp_uid, st.payments.len());
+    let i = st.payments.len();
+    st.by_imp_uid.insert(imp_uid, i);
     st.payments.push(payment);
-    json
+    i
 }
 
-fn store_key(st: &mut Inner, mut key: BillingKey) -> Value {
+pub(crate) fn store_key(st: &mut Inner, mut key: BillingKey) -> Value {
     if let Some(old) = st.keys.get(&key.customer_uid) {
         key.inserted = old.inserted;
     }
@@ -455,16 +551,7 @@ fn again(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
     order.buyer = order.buyer.or(&key.customer);
     Ok(record_charge(
         st,
-        Charge {
-            pg: key.pg,
-            card_code: key.card_code,
-            card_name: key.card_name,
-            card_number: key.card_number,
-            declines: key.declines,
-            customer_uid: Some(customer_uid),
-            usage: Some("payment"),
-            order,
-        },
+        Charge::with_key(&key, "payment", order),
         now,
     ))
 }
@@ -472,6 +559,17 @@ fn again(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
 fn issue_key(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
     let customer_uid = req.param("customer_uid");
     let f = req.fields()?;
+    let key = key_from_card(shared, &f, customer_uid, now)?;
+    Ok(store_key(st, key))
+}
+
+/// Validates the card fields of `f` (and `pg`, `customer_*`) into a billing key, not yet stored.
+pub(crate) fn key_from_card(
+    shared: &Shared,
+    f: &Fields,
+    customer_uid: String,
+    now: i64,
+) -> Result<BillingKey, Reply> {
     f.req_str("card_number")?;
     f.req_str("expiry")?;
     let pg = card::parse_pg(f.opt_str("pg")?.as_deref(), &shared.cfg.default_pg)?;
@@ -483,32 +581,33 @@ fn issue_key(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Re
         postcode: f.opt_str("customer_postcode")?,
     };
     let customer_id = f.opt_str("customer_id")?;
-    let card = read_card(&f, now)?;
+    let card = read_card(f, now)?;
     if card.behaviour == Behaviour::AuthFail {
         return Err(Reply::fail(
             -1,
             "카드정보 인증 및 빌키 발급에 실패하였습니다.",
         ));
     }
-    Ok(store_key(
-        st,
-        BillingKey {
-            customer_uid,
-            pg,
-            card_code: card.code,
-            card_name: card.name,
-            card_number: card.masked,
-            declines: card.behaviour == Behaviour::Decline,
-            customer_id,
-            customer,
-            inserted: now,
-            updated: now,
-        },
-    ))
+    Ok(BillingKey {
+        customer_uid,
+        pg,
+        card_code: card.code,
+        card_name: card.name,
+        card_number: card.masked,
+        declines: card.behaviour == Behaviour::Decline,
+        customer_id,
+        customer,
+        inserted: now,
+        updated: now,
+    })
+}
+
+pub(crate) fn key_not_found_message(uid: &str) -> String {
+    format!("요청하신 customer_uid({uid})로 등록된 정보를 찾을 수 없습니다.")
 }
 
 fn key_not_found(shared: &Shared, uid: &str) -> Reply {
-    let message = format!("요청하신 customer_uid({uid})로 등록된 정보를 찾을 수 없습니다.");
+    let message = key_not_found_message(uid);
     match shared.cfg.not_found {
         NotFoundMode::Observed => Reply::fail(1, message),
         NotFoundMode::Spec => Reply::error(404, 1, message),
@@ -585,7 +684,12 @@ fn find(st: &Inner, req: &Request<'_>) -> Res {
         .ok_or_else(|| Reply::error(404, 1, NO_PAYMENT))
 }
 
-fn positive_query(req: &Request<'_>, name: &str, default: u64, max: u64) -> Result<u64, Reply> {
+pub(crate) fn positive_query(
+    req: &Request<'_>,
+    name: &str,
+    default: u64,
+    max: u64,
+) -> Result<u64, Reply> {
     let bad = || Reply::error(400, 1, format!("{name} 파라메터가 올바르지 않습니다."));
     match req.query.opt_str(name).map_err(|_| bad())? {
         None => Ok(default),
@@ -603,23 +707,129 @@ fn find_all(st: &Inner, req: &Request<'_>) -> Res {
     if found.is_empty() {
         return Err(Reply::error(404, 1, NO_PAYMENT));
     }
-    let total = found.len() as u64;
+    Ok(paged(&found, page, limit, |p| p.to_json()))
+}
+
+/// `{total, previous, next, list}` of page `page` (1-based); `previous`/`next` are 0 when none.
+pub(crate) fn paged<T>(items: &[T], page: u64, limit: u64, to_json: impl Fn(&T) -> Value) -> Value {
+    let total = items.len() as u64;
     let start = (page - 1).saturating_mul(limit);
-    let list: Vec<Value> = found
+    let list: Vec<Value> = items
         .iter()
         .skip(usize::try_from(start).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(|p| p.to_json())
+        .map(to_json)
         .collect();
     let next = if page.saturating_mul(limit) < total {
         page + 1
     } else {
         0
     };
-    Ok(json!({"total": total, "previous": page - 1, "next": next, "list": list}))
+    json!({"total": total, "previous": page - 1, "next": next, "list": list})
 }
 
-fn cancel(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
+/// A list query parameter (`name[]=a&name[]=b`, `name[0]=a`, `name=a`); bad shapes are HTTP 400.
+fn query_list(req: &Request<'_>, name: &str) -> Result<Vec<String>, Reply> {
+    req.query
+        .opt_list(name)
+        .map(Option::unwrap_or_default)
+        .map_err(|_| Reply::error(400, 1, format!("{name} 파라메터가 올바르지 않습니다.")))
+}
+
+/// 200 when every id was found, 207 when some were, 404 when none.
+fn multi_reply(found: Vec<Value>, all: bool, not_found: String) -> Reply {
+    if found.is_empty() {
+        Reply::error(404, 1, not_found)
+    } else {
+        Reply::ok_with(if all { 200 } else { 207 }, Value::Array(found))
+    }
+}
+
+fn multi_keys(st: &Inner, req: &Request<'_>) -> Reply {
+    let uids = match query_list(req, "customer_uid") {
+        Ok(uids) if !uids.is_empty() => uids,
+        Ok(_) => return Reply::error(400, 1, "customer_uid 파라메터가 누락되었습니다."),
+        Err(reply) => return reply,
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    let mut all = true;
+    for uid in &uids {
+        match st.keys.get(uid) {
+            Some(key) if seen.insert(uid.as_str()) => found.push(key.to_json()),
+            Some(_) => {}
+            None => all = false,
+        }
+    }
+    multi_reply(found, all, key_not_found_message(&uids.join(", ")))
+}
+
+fn multi_payments(st: &Inner, req: &Request<'_>) -> Reply {
+    let (imp_uids, merchant_uids) =
+        match (query_list(req, "imp_uid"), query_list(req, "merchant_uid")) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(reply), _) | (_, Err(reply)) => return reply,
+        };
+    let asked = imp_uids.len() + merchant_uids.len();
+    if asked == 0 {
+        return Reply::error(
+            400,
+            1,
+            "imp_uid 또는 merchant_uid 중 하나는 지정해주셔야합니다.",
+        );
+    }
+    if asked > MULTI_PAYMENTS_MAX {
+        return Reply::error(
+            400,
+            1,
+            format!("한 번에 최대 {MULTI_PAYMENTS_MAX}건까지 조회할 수 있습니다."),
+        );
+    }
+    let mut indices: Vec<Option<usize>> = imp_uids
+        .iter()
+        .map(|id| st.by_imp_uid.get(id).copied())
+        .collect();
+    // By merchant_uid: the most recent attempt (latest start, then latest created).
+    indices.extend(merchant_uids.iter().map(|m| {
+        st.payments
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| &p.merchant_uid == m)
+            .max_by_key(|(i, p)| (p.started_at, *i))
+            .map(|(i, _)| i)
+    }));
+    let all = indices.iter().all(Option::is_some);
+    let mut seen = std::collections::HashSet::new();
+    let found: Vec<Value> = indices
+        .into_iter()
+        .flatten()
+        .filter(|i| seen.insert(*i))
+        .filter_map(|i| st.payments.get(i).map(Payment::to_json))
+        .collect();
+    multi_reply(found, all, NO_PAYMENT.to_owned())
+}
+
+fn key_payments(shared: &Shared, st: &Inner, req: &Request<'_>) -> Res {
+    let uid = req.param("customer_uid");
+    let page = positive_query(req, "page", 1, u64::from(u32::MAX))?;
+    let mut found: Vec<(usize, &Payment)> = st
+        .payments
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.customer_uid.as_deref() == Some(uid.as_str()))
+        .collect();
+    if found.is_empty() && !st.keys.contains_key(&uid) && shared.cfg.not_found == NotFoundMode::Spec
+    {
+        return Err(Reply::error(404, 1, key_not_found_message(&uid)));
+    }
+    // Newest first.
+    found.sort_by(|(ia, a), (ib, b)| (b.started_at, ib).cmp(&(a.started_at, ia)));
+    Ok(paged(&found, page, CUSTOMER_PAYMENTS_PAGE, |(_, p)| {
+        p.to_json()
+    }))
+}
+
+fn cancel(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
     let f = req.fields()?;
     let imp_uid = f.opt_str("imp_uid")?;
     let merchant_uid = f.opt_str("merchant_uid")?;
@@ -693,6 +903,7 @@ fn cancel(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
         }
     }
     let reason = f.opt_str("reason")?.unwrap_or_default();
+    let enable_webhook = f.opt_bool("enable_webhook")?.unwrap_or(false);
     let cancellation_id = random_digits(20);
     let receipt_url = format!(
         "{RECEIPT_BASE}/{}/cancel/{cancellation_id}",
@@ -705,7 +916,7 @@ fn cancel(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
         amount,
         cancelled_at: now,
         reason: reason.clone(),
-        cancellation_id,
+        cancellation_id: cancellation_id.clone(),
         receipt_url,
     });
     payment.cancel_reason = Some(reason);
@@ -714,5 +925,23 @@ fn cancel(st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
         payment.status = Status::Cancelled;
         payment.cancelled_at = now;
     }
-    Ok(payment.to_json())
+    let json = payment.to_json();
+    if enable_webhook {
+        let (notice_url, imp_uid, merchant_uid) = (
+            payment.notice_url.clone(),
+            payment.imp_uid.clone(),
+            payment.merchant_uid.clone(),
+        );
+        let event = Event {
+            notice_url: notice_url.as_deref(),
+            imp_uid: &imp_uid,
+            merchant_uid: &merchant_uid,
+            status: Status::Cancelled.as_str(),
+            cancellation_id: Some(&cancellation_id),
+        };
+        if let Some(job) = Job::new(st, &event) {
+            shared.hooks.queue(job);
+        }
+    }
+    Ok(json)
 }

@@ -1,11 +1,12 @@
 //! Request parameters: JSON or form bodies and query strings, read leniently the way a PHP
-//! server does (numbers may come as strings, unknown fields are ignored).
+//! server does (numbers may come as strings, unknown fields are ignored, and bracketed names
+//! such as `schedules[0][merchant_uid]` or `customer_uid[]` build nested arrays and objects).
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::api::Reply;
 
@@ -43,14 +44,27 @@ impl Fields {
         }
     }
 
-    /// Later duplicates win, as in PHP.
+    /// Later duplicates win, as in PHP; `a[]=x` appends to the array `a`, `a[k][j]=x` nests.
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
+        let mut top = Map::new();
+        for (name, value) in pairs {
+            match split_name(&name) {
+                Some((base, segments)) => insert_nested(&mut top, base, &segments, value),
+                None => {
+                    top.insert(name, Value::String(value));
+                }
+            }
+        }
         Fields(
-            pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
+            top.into_iter()
+                .map(|(k, v)| (k, arrays_from_numeric_maps(v)))
                 .collect(),
         )
+    }
+
+    /// The fields of one JSON object (e.g. one entry of `schedules`).
+    pub fn from_map(map: Map<String, Value>) -> Fields {
+        Fields(map.into_iter().collect())
     }
 
     pub fn from_query(query: Option<&str>) -> Fields {
@@ -91,6 +105,67 @@ impl Fields {
         }
     }
 
+    /// A string or a list of strings (`a=x`, `a[]=x&a[]=y`, `a[0]=x`, JSON `"x"` or `["x"]`).
+    /// An empty list counts as absent.
+    pub fn opt_list(&self, name: &str) -> Result<Option<Vec<String>>, Reply> {
+        let items = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::Array(items)) => items,
+            Some(_) => return self.opt_str(name).map(|s| s.map(|s| vec![s])),
+        };
+        let mut list = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::String(s) if !s.is_empty() => list.push(s.clone()),
+                Value::Number(n) => list.push(n.to_string()),
+                _ => return Err(type_error(name)),
+            }
+        }
+        Ok((!list.is_empty()).then_some(list))
+    }
+
+    /// A list of objects: a JSON array, bracketed form fields (`a[0][k]=v`), or a form field
+    /// holding a JSON array as text.
+    pub fn opt_objects(&self, name: &str) -> Result<Option<Vec<Fields>>, Reply> {
+        let parsed;
+        let items = match self.get(name) {
+            None => return Ok(None),
+            Some(Value::Array(items)) => items,
+            Some(Value::String(text)) => {
+                parsed = serde_json::from_str::<Value>(text).map_err(|_| type_error(name))?;
+                match &parsed {
+                    Value::Array(items) => items,
+                    _ => return Err(type_error(name)),
+                }
+            }
+            Some(_) => return Err(type_error(name)),
+        };
+        items
+            .iter()
+            .map(|item| match item {
+                Value::Object(map) => Ok(Fields::from_map(map.clone())),
+                _ => Err(type_error(name)),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// `true`/`false`, also as text (`"true"`, `"1"`, `"false"`, `"0"`) or 0/1.
+    pub fn opt_bool(&self, name: &str) -> Result<Option<bool>, Reply> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Number(n)) if n.as_i64() == Some(1) => Ok(Some(true)),
+            Some(Value::Number(n)) if n.as_i64() == Some(0) => Ok(Some(false)),
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" => Ok(Some(true)),
+                "false" | "0" => Ok(Some(false)),
+                _ => Err(type_error(name)),
+            },
+            Some(_) => Err(type_error(name)),
+        }
+    }
+
     pub fn opt_decimal(&self, name: &str) -> Result<Option<Decimal>, Reply> {
         match self.get(name) {
             None => Ok(None),
@@ -123,6 +198,85 @@ impl Fields {
                 .map_err(|_| type_error(name)),
             Some(_) => Err(type_error(name)),
         }
+    }
+}
+
+/// `a[x][]` → `("a", [Some("x"), None])`; `None` for a name without (well-formed) brackets,
+/// which is then taken literally.
+fn split_name(name: &str) -> Option<(String, Vec<Option<String>>)> {
+    let open = name.find('[')?;
+    let base = name.get(..open)?;
+    if base.is_empty() {
+        return None;
+    }
+    let mut rest = name.get(open..)?;
+    let mut segments = Vec::new();
+    while !rest.is_empty() {
+        let inner = rest.strip_prefix('[')?;
+        let close = inner.find(']')?;
+        let segment = inner.get(..close)?;
+        segments.push((!segment.is_empty()).then(|| segment.to_owned()));
+        rest = inner.get(close + 1..)?;
+    }
+    Some((base.to_owned(), segments))
+}
+
+fn insert_nested(
+    target: &mut Map<String, Value>,
+    key: String,
+    rest: &[Option<String>],
+    value: String,
+) {
+    let Some((segment, deeper)) = rest.split_first() else {
+        target.insert(key, Value::String(value));
+        return;
+    };
+    let slot = target
+        .entry(key)
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        // As in PHP, a scalar given earlier is replaced by the array.
+        *slot = Value::Object(Map::new());
+    }
+    let Value::Object(map) = slot else {
+        return;
+    };
+    let child = match segment {
+        Some(s) => s.clone(),
+        // `[]` appends: one past the highest numeric key so far.
+        None => map
+            .keys()
+            .filter_map(|k| numeric_key(k))
+            .max()
+            .map_or(0, |n| n.saturating_add(1))
+            .to_string(),
+    };
+    insert_nested(map, child, deeper, value);
+}
+
+/// A canonical non-negative integer key (`"0"`, `"12"`, not `"012"`).
+fn numeric_key(k: &str) -> Option<u64> {
+    let n = k.parse::<u64>().ok()?;
+    (n.to_string() == k).then_some(n)
+}
+
+/// Objects built from brackets whose keys are all numeric become arrays, in key order.
+fn arrays_from_numeric_maps(v: Value) -> Value {
+    match v {
+        Value::Object(map) => {
+            let all_numeric = !map.is_empty() && map.keys().all(|k| numeric_key(k).is_some());
+            let mut entries: Vec<(String, Value)> = map
+                .into_iter()
+                .map(|(k, v)| (k, arrays_from_numeric_maps(v)))
+                .collect();
+            if all_numeric {
+                entries.sort_by_key(|(k, _)| numeric_key(k));
+                Value::Array(entries.into_iter().map(|(_, v)| v).collect())
+            } else {
+                Value::Object(entries.into_iter().collect())
+            }
+        }
+        other => other,
     }
 }
 
@@ -217,5 +371,31 @@ mod tests {
         let f = Fields::from_pairs(vec![("q".into(), "x".into()), ("r".into(), "1.5".into())]);
         assert!(f.opt_int("q").is_err());
         assert!(f.opt_int("r").is_err());
+    }
+
+    #[test]
+    fn php_brackets() {
+        let f = Fields::from_query(Some(
+            "c%5B%5D=a&c%5B%5D=b&i[1]=y&i[0]=x&s[0][m]=m0&s[0][at]=5&s[1][m]=m1&o[k]=v&plain[=1&x=1&x[]=2",
+        ));
+        assert_eq!(f.opt_list("c").unwrap(), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(f.opt_list("i").unwrap(), Some(vec!["x".into(), "y".into()]));
+        let s = f.opt_objects("s").unwrap().unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].opt_int("at").unwrap(), Some(5));
+        assert_eq!(s[1].opt_str("m").unwrap().as_deref(), Some("m1"));
+        assert_eq!(f.json_text("o").unwrap().as_deref(), Some(r#"{"k":"v"}"#));
+        assert_eq!(f.opt_str("plain[").unwrap().as_deref(), Some("1"));
+        assert_eq!(f.opt_list("x").unwrap(), Some(vec!["2".into()]));
+        assert!(f.opt_list("o").is_err());
+        assert!(f.opt_objects("c").is_err());
+        let single = Fields::from_query(Some("c=a"));
+        assert_eq!(single.opt_list("c").unwrap(), Some(vec!["a".into()]));
+        let json =
+            Fields::from_body(None, br#"{"s": "[{\"m\": 1}]", "b": "true", "n": 0}"#).unwrap();
+        assert_eq!(json.opt_objects("s").unwrap().unwrap().len(), 1);
+        assert_eq!(json.opt_bool("b").unwrap(), Some(true));
+        assert_eq!(json.opt_bool("n").unwrap(), Some(false));
+        assert_eq!(json.opt_list("missing").unwrap(), None);
     }
 }

@@ -19,20 +19,27 @@ mod api;
 mod card;
 mod input;
 mod model;
+mod schedule;
 mod server;
 mod state;
+mod webhook;
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::future::IntoFuture;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use state::Shared;
+pub use webhook::{WebhookDelivery, WebhookFormat};
+
+/// How often due schedules are looked for in real time.
+const TICK: Duration = Duration::from_secs(1);
 
 /// How an unknown `customer_uid` is reported by `GET`/`DELETE /subscribe/customers/{customer_uid}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -59,6 +66,13 @@ pub struct SandboxConfig {
     pub billing_key_not_found: NotFoundMode,
     /// Channel used when a request carries no `pg` (`nice`, `nice.{MID}`, `daou`, `daou.{CPID}`).
     pub default_pg: String,
+    /// Where webhooks go when the schedule or payment has no `notice_url` (the console setting
+    /// of the real service). `None`: such webhooks are not sent.
+    pub webhook_url: Option<String>,
+    /// Body encoding of webhooks.
+    pub webhook_content_type: WebhookFormat,
+    /// Extra delivery attempts after a network error or a non-200 answer, made immediately.
+    pub webhook_retries: u32,
 }
 
 impl Default for SandboxConfig {
@@ -70,6 +84,9 @@ impl Default for SandboxConfig {
             response_delay: Duration::ZERO,
             billing_key_not_found: NotFoundMode::Observed,
             default_pg: "nice".to_owned(),
+            webhook_url: None,
+            webhook_content_type: WebhookFormat::Json,
+            webhook_retries: 0,
         }
     }
 }
@@ -83,6 +100,9 @@ impl fmt::Debug for SandboxConfig {
             .field("response_delay", &self.response_delay)
             .field("billing_key_not_found", &self.billing_key_not_found)
             .field("default_pg", &self.default_pg)
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_content_type", &self.webhook_content_type)
+            .field("webhook_retries", &self.webhook_retries)
             .finish()
     }
 }
@@ -134,18 +154,26 @@ impl Sandbox {
     pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
+        let (shared, jobs) = Shared::new(config);
+        let shared = Arc::new(shared);
         let app = server::service(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
+        let background = Self::background(shared.clone(), jobs);
+        // One task owns the server, the schedule ticker and the webhook sender.
         let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
+            let serve = axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
                     // A dropped sender also ends the server.
                     let _ = stopped.await;
                 })
-                .await;
-            if let Err(err) = served {
-                tracing::error!(%err, "sandbox server stopped with an error");
+                .into_future();
+            tokio::select! {
+                served = serve => {
+                    if let Err(err) = served {
+                        tracing::error!(%err, "sandbox server stopped with an error");
+                    }
+                }
+                () = background => {}
             }
         });
         tracing::debug!(%addr, "sandbox listening");
@@ -155,6 +183,30 @@ impl Sandbox {
             stop: Some(stop),
             task: Some(task),
         })
+    }
+
+    /// Runs due schedules once a second and delivers webhooks; never ends by itself.
+    async fn background(shared: Arc<Shared>, jobs: mpsc::UnboundedReceiver<webhook::Job>) {
+        let ticker = {
+            let shared = shared.clone();
+            async move {
+                let mut interval = tokio::time::interval(TICK);
+                interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    interval.tick().await;
+                    let mut st = shared.lock();
+                    schedule::execute_due(&shared, &mut st);
+                }
+            }
+        };
+        tokio::join!(ticker, webhook::worker(shared, jobs));
+    }
+
+    /// Moves the clock and runs the schedules that became due.
+    pub(crate) fn advance(shared: &Shared, by: Duration) {
+        let mut st = shared.lock();
+        st.advance_clock(by);
+        schedule::execute_due(shared, &mut st);
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234`.
@@ -193,9 +245,47 @@ impl Sandbox {
     }
 
     /// Every payment record created since start (or the last reset), in creation order,
-    /// exactly as the API would return it now.
+    /// exactly as the API would return it now (due schedules are run first).
     pub fn ledger(&self) -> Vec<serde_json::Value> {
-        self.shared.lock().ledger()
+        let mut st = self.shared.lock();
+        schedule::execute_due(&self.shared, &mut st);
+        st.ledger()
+    }
+
+    /// Every schedule since start (or the last reset), in creation order, as
+    /// `GET /subscribe/payments/schedule/{merchant_uid}` would return it now (due schedules are
+    /// run first).
+    pub fn schedules(&self) -> Vec<serde_json::Value> {
+        let mut st = self.shared.lock();
+        schedule::execute_due(&self.shared, &mut st);
+        st.schedule_list()
+    }
+
+    /// Every webhook delivery attempt so far (at most the 20 000 most recent), oldest first.
+    /// Deliveries still queued or in flight are not there yet: see [`Sandbox::settle`].
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.shared.lock().deliveries.iter().cloned().collect()
+    }
+
+    /// Waits until every webhook delivery queued so far (and any queued meanwhile) has
+    /// finished, retries included.
+    pub async fn settle(&self) {
+        self.shared.hooks.settle().await;
+    }
+
+    /// Changes where webhooks without a `notice_url` go (`None`: they are not sent).
+    pub fn set_webhook_url(&self, url: Option<String>) {
+        self.shared.lock().webhook_url = url;
+    }
+
+    /// Changes the body encoding of webhooks queued from now on.
+    pub fn set_webhook_format(&self, format: WebhookFormat) {
+        self.shared.lock().webhook_format = format;
+    }
+
+    /// Changes the number of extra delivery attempts of webhooks queued from now on.
+    pub fn set_webhook_retries(&self, retries: u32) {
+        self.shared.lock().webhook_retries = retries;
     }
 
     /// The most recent API answers (at most 20 000), oldest first.
@@ -208,9 +298,11 @@ impl Sandbox {
         self.shared.lock().token = None;
     }
 
-    /// Moves the sandbox clock forward (token expiry and all timestamps follow it).
+    /// Moves the sandbox clock forward (token expiry and all timestamps follow it). Schedules
+    /// that become due run before this returns, oldest first; their webhooks are queued
+    /// (await [`Sandbox::settle`] to wait for the deliveries).
     pub fn advance_clock(&self, by: Duration) {
-        self.shared.lock().advance_clock(by);
+        Self::advance(&self.shared, by);
     }
 
     /// The sandbox clock in unix seconds.
@@ -223,8 +315,9 @@ impl Sandbox {
         self.shared.lock().delay = d;
     }
 
-    /// Clears payments, billing keys, tokens, counters and exchanges
-    /// (the clock offset and the response delay are kept).
+    /// Clears payments, billing keys, schedules, tokens, counters, exchanges and recorded
+    /// webhook deliveries (the clock offset, the response delay and the webhook settings are
+    /// kept; deliveries already queued are still made).
     pub fn reset(&self) {
         self.shared.lock().reset();
     }

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
+use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,6 +49,15 @@ struct Args {
     /// Channel used when a request has no `pg` (nice, nice.{MID}, daou, daou.{CPID}).
     #[arg(long, env = "IAMPORT_SANDBOX_DEFAULT_PG", default_value = "nice")]
     default_pg: String,
+    /// Webhook URL for events without a notice_url (default: such webhooks are not sent).
+    #[arg(long, env = "IAMPORT_SANDBOX_WEBHOOK_URL")]
+    webhook_url: Option<String>,
+    /// Send webhooks as application/x-www-form-urlencoded instead of JSON.
+    #[arg(long, env = "IAMPORT_SANDBOX_WEBHOOK_FORM")]
+    webhook_form: bool,
+    /// Extra webhook delivery attempts after a network error or a non-200 answer.
+    #[arg(long, env = "IAMPORT_SANDBOX_WEBHOOK_RETRIES", default_value_t = 0)]
+    webhook_retries: u32,
 }
 
 #[tokio::main]
@@ -73,6 +82,13 @@ async fn main() -> ExitCode {
             NotFoundMode::Observed
         },
         default_pg: args.default_pg,
+        webhook_url: args.webhook_url.filter(|u| !u.is_empty()),
+        webhook_content_type: if args.webhook_form {
+            WebhookFormat::Form
+        } else {
+            WebhookFormat::Json
+        },
+        webhook_retries: args.webhook_retries,
     };
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let sandbox = match Sandbox::bind(addr, config).await {

@@ -1,6 +1,6 @@
 //! Stored records and their JSON form (`PaymentAnnotation`, `CustomerAnnotation`,
-//! `PaymentCancelAnnotation` of the vendor spec, with the live API's conventions:
-//! unset strings `null`, not-happened timestamps `0`, empty lists `[]`).
+//! `PaymentCancelAnnotation`, `ScheduleResultAnnotation` of the vendor spec, with the live API's
+//! conventions: unset strings `null`, not-happened timestamps `0`, empty lists `[]`).
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -130,6 +130,8 @@ pub(crate) struct Payment {
     pub cancels: Vec<Cancel>,
     pub customer_uid: Option<String>,
     pub customer_uid_usage: Option<&'static str>,
+    /// Not part of the JSON; where webhooks about this payment go (else the configured URL).
+    pub notice_url: Option<String>,
 }
 
 impl Payment {
@@ -251,6 +253,101 @@ impl BillingKey {
         put("inserted", json!(self.inserted));
         put("updated", json!(self.updated));
         self.customer.write("customer", &mut m);
+        Value::Object(m)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScheduleStatus {
+    Scheduled,
+    Executed,
+    Revoked,
+}
+
+impl ScheduleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScheduleStatus::Scheduled => "scheduled",
+            ScheduleStatus::Executed => "executed",
+            ScheduleStatus::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ScheduleStatus> {
+        match s {
+            "scheduled" => Some(ScheduleStatus::Scheduled),
+            "executed" => Some(ScheduleStatus::Executed),
+            "revoked" => Some(ScheduleStatus::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// One scheduled charge (`ScheduleAnnotation` as stored, `ScheduleResultAnnotation` as shown).
+#[derive(Debug, Clone)]
+pub(crate) struct Schedule {
+    pub customer_uid: String,
+    pub merchant_uid: String,
+    pub pg: Pg,
+    pub customer_id: Option<String>,
+    pub schedule_at: i64,
+    pub executed_at: i64,
+    pub revoked_at: i64,
+    pub amount: Decimal,
+    pub currency: String,
+    pub name: Option<String>,
+    pub buyer: Contact,
+    pub custom_data: Option<String>,
+    pub notice_url: Option<String>,
+    pub card_quota: i64,
+    pub promotion_id: Option<String>,
+    pub status: ScheduleStatus,
+    /// Position in the payment list of the payment its execution made.
+    pub payment: Option<usize>,
+    /// Why an execution made no payment at all (billing key gone, `merchant_uid` already paid).
+    pub failure: Option<String>,
+}
+
+impl Schedule {
+    /// `paid`/`failed`/`cancelled` once executed (the payment's current status), else `None`.
+    pub fn payment_status(&self, payments: &[Payment]) -> Option<Status> {
+        match self.payment.and_then(|i| payments.get(i)) {
+            Some(p) => Some(p.status),
+            None => self.failure.as_ref().map(|_| Status::Failed),
+        }
+    }
+
+    pub fn to_json(&self, payments: &[Payment]) -> Value {
+        let payment = self.payment.and_then(|i| payments.get(i));
+        let fail_reason = match payment {
+            Some(p) => p.fail_reason.clone(),
+            None => self.failure.clone(),
+        };
+        let mut m = Map::new();
+        let mut put = |k: &str, v: Value| {
+            m.insert(k.to_owned(), v);
+        };
+        put("customer_uid", json!(self.customer_uid));
+        put("merchant_uid", json!(self.merchant_uid));
+        put("imp_uid", json!(payment.map(|p| p.imp_uid.as_str())));
+        put("pg_provider", json!(self.pg.provider));
+        put("pg_id", json!(self.pg.id));
+        put("customer_id", json!(self.customer_id));
+        put("schedule_at", json!(self.schedule_at));
+        put("executed_at", json!(self.executed_at));
+        put("revoked_at", json!(self.revoked_at));
+        put("amount", money(self.amount));
+        put("currency", json!(self.currency));
+        put("name", json!(self.name));
+        put("custom_data", json!(self.custom_data));
+        put("schedule_status", json!(self.status.as_str()));
+        put(
+            "payment_status",
+            json!(self.payment_status(payments).map(Status::as_str)),
+        );
+        put("fail_reason", json!(fail_reason));
+        put("promotion_id", json!(self.promotion_id));
+        self.buyer.write("buyer", &mut m);
         Value::Object(m)
     }
 }

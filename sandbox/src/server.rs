@@ -13,10 +13,12 @@ use axum::{Router, ServiceExt};
 use serde_json::{Value, json};
 use tower_http::normalize_path::NormalizePath;
 
-use crate::Exchange;
 use crate::api::{self, Reply, Route};
 use crate::input::Fields;
+use crate::schedule;
 use crate::state::Shared;
+use crate::webhook::WebhookFormat;
+use crate::{Exchange, Sandbox};
 
 const BODY_LIMIT: usize = 1 << 20;
 const NO_ROUTE: &str = "(unmatched)";
@@ -30,14 +32,19 @@ pub(crate) fn service(shared: S) -> axum::routing::IntoMakeService<NormalizePath
 
 fn router(shared: S) -> Router {
     let mut app = Router::new();
-    let mut templates: Vec<&'static str> = Route::ALL.iter().map(|r| r.template()).collect();
-    templates.dedup();
+    let mut templates: Vec<&'static str> = Vec::new();
+    for route in Route::ALL {
+        if !templates.contains(&route.template()) {
+            templates.push(route.template());
+        }
+    }
     for template in templates {
         let mut methods: MethodRouter<S> = MethodRouter::new();
         for route in Route::ALL.into_iter().filter(|r| r.template() == template) {
             let h = move |State(sh): State<S>, req: Request| handle(sh, Some(route), template, req);
             methods = match route.method() {
                 "POST" => methods.post(h),
+                "PUT" => methods.put(h),
                 "DELETE" => methods.delete(h),
                 _ => methods.get(h),
             };
@@ -54,6 +61,9 @@ fn router(shared: S) -> Router {
         .route("/__sandbox/reset", post(inspect_reset))
         .route("/__sandbox/clock/advance", post(inspect_advance))
         .route("/__sandbox/config", post(inspect_config))
+        .route("/__sandbox/schedules", get(inspect_schedules))
+        .route("/__sandbox/webhooks", get(inspect_webhooks))
+        .route("/__sandbox/webhooks/settle", post(inspect_settle))
         .fallback(fallback)
         .with_state(shared)
 }
@@ -100,6 +110,8 @@ async fn handle(sh: S, route: Option<Route>, template: &'static str, req: Reques
     };
     let (reply, delay) = {
         let mut st = sh.lock();
+        // Schedules that fell due since the last look run before the request is answered.
+        schedule::execute_due(&sh, &mut st);
         let reply = match route {
             Some(route) if route.template().contains('{') && request.params.is_empty() => {
                 Reply::error(400, 1, "경로 파라메터를 해석할 수 없습니다.")
@@ -140,8 +152,34 @@ async fn inspect_requests(State(sh): State<S>) -> Response {
 }
 
 async fn inspect_ledger(State(sh): State<S>) -> Response {
-    let ledger = sh.lock().ledger();
+    let ledger = {
+        let mut st = sh.lock();
+        schedule::execute_due(&sh, &mut st);
+        st.ledger()
+    };
     inspection_ok(Value::Array(ledger))
+}
+
+async fn inspect_schedules(State(sh): State<S>) -> Response {
+    let list = {
+        let mut st = sh.lock();
+        schedule::execute_due(&sh, &mut st);
+        st.schedule_list()
+    };
+    inspection_ok(Value::Array(list))
+}
+
+async fn inspect_webhooks(State(sh): State<S>) -> Response {
+    let body = {
+        let st = sh.lock();
+        serde_json::to_value(&st.deliveries).unwrap_or(Value::Null)
+    };
+    inspection_ok(body)
+}
+
+async fn inspect_settle(State(sh): State<S>) -> Response {
+    sh.hooks.settle().await;
+    inspection_ok(json!({"ok": true}))
 }
 
 async fn inspect_exchanges(State(sh): State<S>) -> Response {
@@ -173,7 +211,9 @@ fn json_u64(body: &[u8], name: &str) -> Option<u64> {
 async fn inspect_advance(State(sh): State<S>, body: Bytes) -> Response {
     match json_u64(&body, "seconds") {
         Some(secs) => {
-            sh.lock().advance_clock(Duration::from_secs(secs));
+            Sandbox::advance(&sh, Duration::from_secs(secs));
+            // Answer only once the webhooks of the schedules that ran have been delivered.
+            sh.hooks.settle().await;
             inspection_ok(json!({"ok": true}))
         }
         None => inspection_error(
@@ -183,15 +223,68 @@ async fn inspect_advance(State(sh): State<S>, body: Bytes) -> Response {
     }
 }
 
+/// Settings that may change at run time; only the fields present are changed, and nothing is
+/// changed unless every present field is valid.
+#[derive(Debug, Default)]
+struct ConfigChange {
+    delay: Option<Duration>,
+    webhook_url: Option<Option<String>>,
+    webhook_format: Option<WebhookFormat>,
+    webhook_retries: Option<u32>,
+}
+
+const CONFIG_USAGE: &str = "expected a JSON object with any of: \"response_delay_ms\": <non-negative \
+    integer>, \"webhook_url\": <string or null>, \"webhook_content_type\": \"json\" | \"form\", \
+    \"webhook_retries\": <non-negative integer>";
+
+fn config_change(body: &[u8]) -> Option<ConfigChange> {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return None;
+    };
+    let mut change = ConfigChange::default();
+    let mut known = 0;
+    for (key, value) in &map {
+        match key.as_str() {
+            "response_delay_ms" => change.delay = Some(Duration::from_millis(value.as_u64()?)),
+            "webhook_url" => {
+                change.webhook_url = Some(match value {
+                    Value::Null => None,
+                    Value::String(s) if s.is_empty() => None,
+                    Value::String(s) => Some(s.clone()),
+                    _ => return None,
+                });
+            }
+            "webhook_content_type" => {
+                change.webhook_format = Some(WebhookFormat::parse(value.as_str()?)?);
+            }
+            "webhook_retries" => {
+                change.webhook_retries = Some(u32::try_from(value.as_u64()?).ok()?);
+            }
+            _ => continue,
+        }
+        known += 1;
+    }
+    (known > 0).then_some(change)
+}
+
 async fn inspect_config(State(sh): State<S>, body: Bytes) -> Response {
-    match json_u64(&body, "response_delay_ms") {
-        Some(ms) => {
-            sh.lock().delay = Duration::from_millis(ms);
+    match config_change(&body) {
+        Some(change) => {
+            let mut st = sh.lock();
+            if let Some(d) = change.delay {
+                st.delay = d;
+            }
+            if let Some(url) = change.webhook_url {
+                st.webhook_url = url;
+            }
+            if let Some(f) = change.webhook_format {
+                st.webhook_format = f;
+            }
+            if let Some(n) = change.webhook_retries {
+                st.webhook_retries = n;
+            }
             inspection_ok(json!({"ok": true}))
         }
-        None => inspection_error(
-            StatusCode::BAD_REQUEST,
-            "expected JSON {\"response_delay_ms\": <non-negative integer>}",
-        ),
+        None => inspection_error(StatusCode::BAD_REQUEST, CONFIG_USAGE),
     }
 }

@@ -7,12 +7,16 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
+use tokio::sync::mpsc;
 
-use crate::model::{BillingKey, Payment};
+use crate::model::{BillingKey, Payment, Schedule};
+use crate::webhook::{Hooks, Job, WebhookDelivery, WebhookFormat};
 use crate::{Exchange, NotFoundMode, SandboxConfig};
 
 /// Most recent API answers kept by the exchange log.
 pub(crate) const EXCHANGE_CAP: usize = 20_000;
+/// Most recent webhook delivery attempts kept.
+pub(crate) const DELIVERY_CAP: usize = 20_000;
 
 #[derive(Debug)]
 pub(crate) struct Cfg {
@@ -26,6 +30,7 @@ pub(crate) struct Cfg {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub cfg: Cfg,
+    pub hooks: Hooks,
     inner: Mutex<Inner>,
 }
 
@@ -46,10 +51,18 @@ pub(crate) struct Inner {
     pub counts: BTreeMap<String, u64>,
     pub total: u64,
     pub exchanges: VecDeque<Exchange>,
+    /// In creation order; positions never change (until a reset).
+    pub schedules: Vec<Schedule>,
+    pub by_schedule_uid: HashMap<String, usize>,
+    pub webhook_url: Option<String>,
+    pub webhook_format: WebhookFormat,
+    pub webhook_retries: u32,
+    pub deliveries: VecDeque<WebhookDelivery>,
 }
 
 impl Shared {
-    pub fn new(config: SandboxConfig) -> Shared {
+    /// The state plus the receiving end of the webhook queue (for [`crate::webhook::worker`]).
+    pub fn new(config: SandboxConfig) -> (Shared, mpsc::UnboundedReceiver<Job>) {
         let SandboxConfig {
             imp_key,
             imp_secret,
@@ -57,8 +70,12 @@ impl Shared {
             response_delay,
             billing_key_not_found,
             default_pg,
+            webhook_url,
+            webhook_content_type,
+            webhook_retries,
         } = config;
-        Shared {
+        let (hooks, jobs) = Hooks::new();
+        let shared = Shared {
             cfg: Cfg {
                 imp_key,
                 imp_secret,
@@ -66,6 +83,7 @@ impl Shared {
                 not_found: billing_key_not_found,
                 default_pg,
             },
+            hooks,
             inner: Mutex::new(Inner {
                 clock_offset: Duration::ZERO,
                 delay: response_delay,
@@ -76,8 +94,15 @@ impl Shared {
                 counts: BTreeMap::new(),
                 total: 0,
                 exchanges: VecDeque::new(),
+                schedules: Vec::new(),
+                by_schedule_uid: HashMap::new(),
+                webhook_url,
+                webhook_format: webhook_content_type,
+                webhook_retries,
+                deliveries: VecDeque::new(),
             }),
-        }
+        };
+        (shared, jobs)
     }
 
     /// A panic elsewhere must not wedge the sandbox, so a poisoned lock is simply reused.
@@ -107,10 +132,27 @@ impl Inner {
         self.counts.clear();
         self.total = 0;
         self.exchanges.clear();
+        self.schedules.clear();
+        self.by_schedule_uid.clear();
+        self.deliveries.clear();
     }
 
     pub fn ledger(&self) -> Vec<Value> {
         self.payments.iter().map(Payment::to_json).collect()
+    }
+
+    pub fn schedule_list(&self) -> Vec<Value> {
+        self.schedules
+            .iter()
+            .map(|s| s.to_json(&self.payments))
+            .collect()
+    }
+
+    pub fn record_delivery(&mut self, delivery: WebhookDelivery) {
+        if self.deliveries.len() >= DELIVERY_CAP {
+            self.deliveries.pop_front();
+        }
+        self.deliveries.push_back(delivery);
     }
 
     pub fn token_valid(&self, presented: &str, now: i64) -> bool {
@@ -136,7 +178,7 @@ mod tests {
 
     #[test]
     fn exchange_log_keeps_the_most_recent() {
-        let shared = Shared::new(SandboxConfig::default());
+        let (shared, _jobs) = Shared::new(SandboxConfig::default());
         let mut st = shared.lock();
         for i in 0..EXCHANGE_CAP + 5 {
             st.record(
@@ -158,7 +200,7 @@ mod tests {
 
     #[test]
     fn clock_saturates() {
-        let shared = Shared::new(SandboxConfig::default());
+        let (shared, _jobs) = Shared::new(SandboxConfig::default());
         let mut st = shared.lock();
         let before = st.now();
         st.advance_clock(Duration::from_secs(90));

@@ -20,7 +20,17 @@ from .errors import (
     OutcomeUnknownError,
     TimeoutError,
 )
-from .models import Amount, BillingKey, Payment, PaymentCancel, Promotion, VbankDeposit
+from .models import (
+    Amount,
+    BillingKey,
+    Found,
+    Payment,
+    PaymentCancel,
+    Promotion,
+    Schedule,
+    VbankDeposit,
+    VerifiedWebhook,
+)
 
 __all__ = [
     "__version__",
@@ -32,6 +42,9 @@ __all__ = [
     "VbankDeposit",
     "Promotion",
     "BillingKey",
+    "Schedule",
+    "VerifiedWebhook",
+    "Found",
     "IamportError",
     "InvalidRequestError",
     "AuthenticationError",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional
+from datetime import datetime
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _native
 from .errors import InvalidRequestError, from_native
-from .models import Amount, BillingKey, Payment
+from .models import Amount, BillingKey, Found, Payment, Schedule, VerifiedWebhook
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -81,6 +82,60 @@ def _payments(text: str) -> List[Payment]:
 
 def _billing_key(text: str) -> BillingKey:
     return BillingKey._from_wire(_decode(text))
+
+
+def _schedule(text: str) -> Schedule:
+    return Schedule._from_wire(_decode(text))
+
+
+def _schedules(text: str) -> List[Schedule]:
+    return [Schedule._from_wire(s) for s in _decode(text)]
+
+
+def _found_keys(text: str) -> "Found[BillingKey]":
+    d = _decode(text)
+    return Found([BillingKey._from_wire(k) for k in d["found"]], list(d["missing"]))
+
+
+def _found_payments(text: str) -> "Found[Payment]":
+    d = _decode(text)
+    return Found([Payment._from_wire(p) for p in d["found"]], list(d["missing"]))
+
+
+def _verified(text: str) -> VerifiedWebhook:
+    return VerifiedWebhook._from_wire(_decode(text))
+
+
+def _unix(field: str, value: Any) -> int:
+    """Unix seconds from an int or an aware datetime."""
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise InvalidRequestError(field, "must be a timezone-aware datetime (or unix seconds)")
+        return int(value.timestamp())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise InvalidRequestError(field, "must be unix seconds (int) or a timezone-aware datetime")
+
+
+def _entry(entry: Mapping[str, Any]) -> Dict[str, Any]:
+    out = {}
+    for key, value in entry.items():
+        if value is None:
+            continue
+        if key == "schedule_at":
+            value = _unix(key, value)
+        elif key in _AMOUNT_FIELDS:
+            value = _encode_amount(key, value)
+        out[key] = value
+    return out
+
+
+def _page_of(convert: Callable[[Dict[str, Any]], Any]) -> Callable[[str], Any]:
+    def read(text: str) -> Any:
+        d = _decode(text)
+        return [convert(x) for x in d.get("list") or []], d.get("next")
+
+    return read
 
 
 def _none(text: str) -> None:
@@ -285,6 +340,96 @@ class _Operations:
         """Refund a payment fully (no ``amount``) or partly; pass ``checksum`` to make it safe to repeat."""
         return self._run("cancel_payment", _args(locals()), _payment)
 
+    # -- schedules (issue: the rest of the subscription API) ------------------------------------
+
+    def schedule(
+        self,
+        *,
+        customer_uid: str,
+        schedules: Sequence[Mapping[str, Any]],
+        card_number: Optional[str] = None,
+        expiry: Optional[str] = None,
+        birth: Optional[str] = None,
+        pwd_2digit: Optional[str] = None,
+        cvc: Optional[str] = None,
+        checking_amount: Optional[Amount] = None,
+        pg: Optional[str] = None,
+        channel_key: Optional[str] = None,
+        customer_id: Optional[str] = None,
+    ) -> Any:
+        """Schedule future charges (``schedules``: dicts with merchant_uid, schedule_at, amount, ...)."""
+        args = _args(locals())
+        args["schedules"] = [_entry(e) for e in schedules]
+        return self._run("schedule", args, _schedules)
+
+    def unschedule(self, merchant_uids: Sequence[str], *, customer_uid: Optional[str] = None) -> Any:
+        """Revoke the listed schedules. An empty list is refused: see ``unschedule_all``."""
+        return self._run(
+            "unschedule", {"merchant_uids": list(merchant_uids), "customer_uid": customer_uid}, _schedules
+        )
+
+    def unschedule_all(self, customer_uid: str) -> Any:
+        """Revoke every pending schedule of ``customer_uid``."""
+        return self._run("unschedule_all", {"customer_uid": customer_uid}, _schedules)
+
+    def get_schedule(self, merchant_uid: str) -> Any:
+        return self._run("get_schedule", {"merchant_uid": merchant_uid}, _schedule)
+
+    def update_schedule(self, merchant_uid: str, *, schedule_at: Union[int, datetime]) -> Any:
+        """Move a pending schedule to another time."""
+        args = {"merchant_uid": merchant_uid, "schedule_at": _unix("schedule_at", schedule_at)}
+        return self._run("update_schedule", args, _schedule)
+
+    def reschedule(self, merchant_uid: str, *, schedule_at: Union[int, datetime]) -> Any:
+        """Schedule a failed or revoked charge again."""
+        args = {"merchant_uid": merchant_uid, "schedule_at": _unix("schedule_at", schedule_at)}
+        return self._run("reschedule", args, _schedule)
+
+    def retry_schedule(self, merchant_uid: str) -> Any:
+        """Charge a failed or revoked schedule now (a decline raises ``CardDeclinedError``)."""
+        return self._run("retry_schedule", {"merchant_uid": merchant_uid}, _payment)
+
+    def get_billing_keys(self, customer_uids: Sequence[str]) -> Any:
+        """Several billing keys; ids without one are in ``missing``."""
+        return self._run("get_billing_keys", {"customer_uids": list(customer_uids)}, _found_keys)
+
+    def get_payments(self, imp_uids: Sequence[str]) -> Any:
+        """Several payments by imp_uid; unknown ids are in ``missing``."""
+        return self._run("get_payments", {"imp_uids": list(imp_uids)}, _found_payments)
+
+    def verify_webhook(self, body: Union[bytes, str], content_type: str) -> Any:
+        """Parse a webhook, fetch its payment and check it matches; returns a ``VerifiedWebhook``."""
+        text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+        return self._run("verify_webhook", {"body": text, "content_type": content_type}, _verified)
+
+    def list_schedules(
+        self, *, from_: Union[int, datetime], to: Union[int, datetime], status: Optional[str] = None
+    ) -> Any:
+        """Every schedule in ``[from_, to)``, pages of 1000 fetched lazily."""
+        args = {"from": _unix("from", from_), "to": _unix("to", to), "status": status, "limit": 1000}
+        return self._pages("list_schedules_page", args, _page_of(Schedule._from_wire))
+
+    def list_schedules_by_customer(
+        self,
+        customer_uid: str,
+        *,
+        from_: Union[int, datetime],
+        to: Union[int, datetime],
+        status: Optional[str] = None,
+    ) -> Any:
+        """Every schedule of ``customer_uid`` in ``[from_, to)``, pages fetched lazily."""
+        args = {"customer_uid": customer_uid, "from": _unix("from", from_), "to": _unix("to", to), "status": status}
+        return self._pages("list_schedules_by_customer_page", args, _page_of(Schedule._from_wire))
+
+    def list_customer_payments(self, customer_uid: str) -> Any:
+        """Every payment made with a billing key, pages fetched lazily."""
+        return self._pages(
+            "list_customer_payments_page", {"customer_uid": customer_uid}, _page_of(Payment._from_wire)
+        )
+
+    def _pages(self, op: str, args: Dict[str, Any], read: Callable[[str], Any]) -> Any:
+        raise NotImplementedError
+
     def check_credentials(self) -> Any:
         """Fetch (or reuse) an access token: a cheap check of the credentials."""
         return self._run("check_credentials", {}, _none)
@@ -302,6 +447,14 @@ class Client(_Operations):
         return convert(text)
 
 
+    def _pages(self, op: str, args: Dict[str, Any], read: Callable[[str], Any]) -> Iterator[Any]:
+        page: Optional[int] = 1
+        while page is not None:
+            items, following = self._run(op, dict(args, page=page), read)
+            yield from items
+            page = following if following and following > page else None
+
+
 class AsyncClient(_Operations):
     """asyncio client; every method returns an awaitable. Safe to share across tasks and threads."""
 
@@ -316,3 +469,11 @@ class AsyncClient(_Operations):
         except _native.NativeError as err:
             _raise(err)
         return convert(text)
+
+    async def _pages(self, op: str, args: Dict[str, Any], read: Callable[[str], Any]) -> AsyncIterator[Any]:
+        page: Optional[int] = 1
+        while page is not None:
+            items, following = await self._run(op, dict(args, page=page), read)
+            for item in items:
+                yield item
+            page = following if following and following > page else None

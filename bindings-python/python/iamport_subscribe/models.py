@@ -12,9 +12,19 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Dict, List, Optional, Type, TypeVar, Union
+from typing import Any, Dict, Generic, List, Optional, Type, TypeVar, Union
 
-__all__ = ["Amount", "Payment", "PaymentCancel", "VbankDeposit", "Promotion", "BillingKey"]
+__all__ = [
+    "Amount",
+    "Payment",
+    "PaymentCancel",
+    "VbankDeposit",
+    "Promotion",
+    "BillingKey",
+    "Schedule",
+    "VerifiedWebhook",
+    "Found",
+]
 
 Amount = Union[int, Decimal]
 
@@ -192,6 +202,68 @@ class BillingKey(_Model):
     @classmethod
     def _from_wire(cls, data: Dict[str, Any]) -> "BillingKey":
         return _build(cls, data, minor_units=False)
+
+
+@dataclass(frozen=True)
+class Schedule(_Model):
+    """A scheduled charge: ``scheduled``, then ``executed`` (see ``payment_status``) or ``revoked``."""
+
+    customer_uid: str
+    merchant_uid: str
+    imp_uid: Optional[str]
+    pg_provider: Optional[str]
+    pg_id: Optional[str]
+    customer_id: Optional[str]
+    schedule_at: Optional[datetime] = dataclasses.field(metadata=_TIME)
+    executed_at: Optional[datetime] = dataclasses.field(metadata=_TIME)
+    revoked_at: Optional[datetime] = dataclasses.field(metadata=_TIME)
+    amount: Amount = dataclasses.field(metadata=_AMOUNT)
+    currency: Optional[str]
+    name: Optional[str]
+    buyer_name: Optional[str]
+    buyer_email: Optional[str]
+    buyer_tel: Optional[str]
+    buyer_addr: Optional[str]
+    buyer_postcode: Optional[str]
+    custom_data: Optional[str]
+    schedule_status: str
+    payment_status: Optional[str]
+    fail_reason: Optional[str]
+    promotion_id: Optional[str]
+
+    @classmethod
+    def _from_wire(cls, data: Dict[str, Any]) -> "Schedule":
+        return _build(cls, data, minor_units=str(data.get("currency") or "KRW").upper() != "KRW")
+
+
+@dataclass(frozen=True)
+class VerifiedWebhook(_Model):
+    """A webhook confirmed against the API: act on ``payment`` (the API's current record).
+
+    Deliveries can repeat: deduplicate on ``(payment.imp_uid, reported_status)``.
+    """
+
+    payment: Payment
+    reported_status: str
+
+    @classmethod
+    def _from_wire(cls, data: Dict[str, Any]) -> "VerifiedWebhook":
+        return cls(Payment._from_wire(data["payment"]), str(data["reported_status"]))
+
+    @property
+    def dedupe_key(self) -> "tuple[str, str]":
+        return (self.payment.imp_uid, self.reported_status)
+
+
+_M = TypeVar("_M")
+
+
+@dataclass(frozen=True)
+class Found(Generic[_M]):
+    """A lookup by several ids: what was found, and the ids that were not."""
+
+    found: List[_M]
+    missing: List[str]
 
 
 _NESTED: Dict[str, type] = {"PaymentCancel": PaymentCancel, "VbankDeposit": VbankDeposit, "Promotion": Promotion}

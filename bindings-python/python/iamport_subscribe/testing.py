@@ -78,8 +78,21 @@ class Sandbox:
         self._native.revoke_tokens()
 
     def advance_clock(self, seconds: float) -> None:
-        """Move the sandbox's clock forward (token expiry, timestamps)."""
+        """Move the sandbox's clock forward: due schedules run, and this returns once their
+        webhooks have been delivered."""
         self._native.advance_clock(seconds)
+
+    def now(self) -> int:
+        """The sandbox's clock, unix seconds."""
+        return int(self._native.now())
+
+    def set_webhook_url(self, url: Optional[str]) -> None:
+        """Where webhooks go when a charge has no ``notice_url`` (None: nowhere)."""
+        self._native.set_webhook_url(url)
+
+    def webhook_deliveries(self) -> List[Dict[str, Any]]:
+        """Every webhook delivery attempt: url, body, content_type, status, error, attempt, at."""
+        return list(json.loads(self._native.webhook_deliveries_json()))
 
     def set_response_delay(self, seconds: float) -> None:
         """Delay every API answer (the server never blocks a thread while waiting)."""

@@ -2,14 +2,16 @@
 //! `tests/README.md`). Every step speaks real HTTP to an in-process sandbox.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
+use futures_util::TryStreamExt;
 use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
 use iamport_subscribe::{
     CancelPaymentRequest, Client, Error, IssueBillingKeyRequest, PayAgainRequest,
-    PayOnetimeRequest, PaymentStatus,
+    PayOnetimeRequest, PaymentStatus, ScheduleRequest, ScheduleStatus,
 };
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 pub fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
@@ -55,14 +57,37 @@ pub fn client_for(sandbox: &Sandbox) -> Client {
 pub async fn run_scenario(name: &str, scenario: &Value) -> Sandbox {
     let sandbox = start_sandbox(scenario).await;
     let client = client_for(&sandbox);
+    let received = Received::default();
+    if scenario["webhook_receiver"] == json!(true) {
+        sandbox.set_webhook_url(Some(received.start().await));
+    }
     let mut vars: HashMap<String, Value> = HashMap::new();
     let steps = scenario["steps"].as_array().expect("steps");
     assert!(!steps.is_empty(), "{name}: no steps");
     for (i, step) in steps.iter().enumerate() {
         let at = format!("{name} step {i} ({})", step["op"]);
-        let args = substitute(&step["args"], &vars);
+        let args = expand(&substitute(&step["args"], &vars), sandbox.now(), None);
         let before = sandbox.total_requests();
-        let outcome = dispatch(&client, step["op"].as_str().expect("op"), &args).await;
+        let op = step["op"].as_str().expect("op");
+        let outcome = match op {
+            "advance_clock" => {
+                let seconds = args["seconds"].as_u64().expect("seconds");
+                sandbox.advance_clock(std::time::Duration::from_secs(seconds));
+                sandbox.settle().await;
+                Ok(Value::Null)
+            }
+            "verify_received_webhooks" => {
+                let mut verified = Vec::new();
+                for (content_type, body) in received.all() {
+                    match client.verify_webhook(&body, &content_type).await {
+                        Ok(v) => verified.push(to_json(v)),
+                        Err(e) => panic!("{at}: a received webhook did not verify: {e}"),
+                    }
+                }
+                Ok(Value::Array(verified))
+            }
+            _ => dispatch(&client, op, &args).await,
+        };
         let sent = sandbox.total_requests() - before;
         match (
             &step["expect"]["result"],
@@ -76,7 +101,12 @@ pub async fn run_scenario(name: &str, scenario: &Value) -> Sandbox {
             (Value::Null, expected, Err(actual)) if !expected.is_null() => {
                 assert_subset(expected, actual, &format!("{at}: error"));
             }
+            // Only list expectations (`count`, `each`, ...), checked below.
+            (Value::Null, Value::Null, Ok(_)) => {}
             _ => panic!("{at}: expected {}, got {outcome:?}", step["expect"]),
+        }
+        if let Ok(actual) = &outcome {
+            check_list(&step["expect"], actual, &at);
         }
         if step["sent"] == json!(false) {
             assert_eq!(sent, 0, "{at}: the request should not have been sent");
@@ -92,6 +122,97 @@ pub async fn run_scenario(name: &str, scenario: &Value) -> Sandbox {
         }
     }
     sandbox
+}
+
+/// Expectations on a list result: `count`, `unique_by`, `each`, `reported_statuses`.
+fn check_list(expected: &Value, actual: &Value, at: &str) {
+    let items = actual.as_array().map(Vec::as_slice).unwrap_or_default();
+    if let Some(count) = expected["count"].as_u64() {
+        assert_eq!(items.len() as u64, count, "{at}: count");
+    }
+    if let Some(key) = expected["unique_by"].as_str() {
+        let unique: std::collections::HashSet<String> =
+            items.iter().map(|i| i[key].to_string()).collect();
+        assert_eq!(unique.len(), items.len(), "{at}: {key} repeats");
+    }
+    if !expected["each"].is_null() {
+        for (i, item) in items.iter().enumerate() {
+            assert_subset(&expected["each"], item, &format!("{at}[{i}]"));
+        }
+    }
+    if let Some(statuses) = expected["reported_statuses"].as_array() {
+        let actual: Vec<&Value> = items.iter().map(|i| &i["reported_status"]).collect();
+        assert_eq!(
+            actual,
+            statuses.iter().collect::<Vec<_>>(),
+            "{at}: reported statuses"
+        );
+    }
+}
+
+/// Expands `{"$repeat": n, "item": ...}` (with `{i}` in strings) and `{"$from_now": s, "$step": t}`
+/// (the sandbox's now + s + i·t).
+fn expand(value: &Value, now: i64, i: Option<u64>) -> Value {
+    match value {
+        Value::Object(o) if o.contains_key("$repeat") => {
+            let n = o["$repeat"].as_u64().expect("$repeat count");
+            Value::Array((0..n).map(|k| expand(&o["item"], now, Some(k))).collect())
+        }
+        Value::Object(o) if o.contains_key("$from_now") => {
+            let offset = o["$from_now"].as_i64().expect("$from_now seconds");
+            let step = o.get("$step").and_then(Value::as_i64).unwrap_or(0);
+            json!(now + offset + step * i.unwrap_or(0) as i64)
+        }
+        Value::String(s) => match i {
+            Some(k) => json!(s.replace("{i}", &k.to_string())),
+            None => value.clone(),
+        },
+        Value::Array(a) => Value::Array(a.iter().map(|v| expand(v, now, i)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, v)| (k.clone(), expand(v, now, i)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// One received webhook: content type and body.
+type Delivery = (String, Vec<u8>);
+
+/// A webhook receiver on 127.0.0.1:0 that records what it is sent and answers 200.
+#[derive(Clone, Default)]
+pub struct Received(Arc<Mutex<Vec<Delivery>>>);
+
+impl Received {
+    pub async fn start(&self) -> String {
+        let store = self.clone();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post(
+                move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                    let store = store.clone();
+                    async move {
+                        let ct = headers
+                            .get("content-type")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_owned();
+                        store.0.lock().unwrap().push((ct, body.to_vec()));
+                        "OK"
+                    }
+                },
+            ),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}/hook")
+    }
+
+    pub fn all(&self) -> Vec<Delivery> {
+        self.0.lock().unwrap().clone()
+    }
 }
 
 fn check_ledger(expected: &Value, ledger: &[Value], at: &str) {
@@ -115,11 +236,23 @@ fn check_ledger(expected: &Value, ledger: &[Value], at: &str) {
 /// Replaces `${var}` strings with saved values.
 fn substitute(value: &Value, vars: &HashMap<String, Value>) -> Value {
     match value {
-        Value::String(s) if s.starts_with("${") && s.ends_with('}') => {
+        Value::String(s)
+            if s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1 =>
+        {
             let key = &s[2..s.len() - 1];
             vars.get(key)
                 .cloned()
                 .unwrap_or_else(|| panic!("unknown variable {key}"))
+        }
+        // `${var}` inside a longer string (e.g. a webhook body) becomes the value's text.
+        Value::String(s) if s.contains("${") => {
+            let mut text = s.clone();
+            for (key, v) in vars {
+                let with = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+                text = text.replace(&format!("${{{key}}}"), &with);
+            }
+            assert!(!text.contains("${"), "unknown variable in {s}");
+            json!(text)
         }
         Value::Array(a) => Value::Array(a.iter().map(|v| substitute(v, vars)).collect()),
         Value::Object(o) => Value::Object(
@@ -161,6 +294,16 @@ fn arg<'a>(args: &'a Value, name: &str) -> &'a str {
     args[name]
         .as_str()
         .unwrap_or_else(|| panic!("argument {name} missing"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn to_json<T: serde::Serialize>(value: T) -> Value {
@@ -205,6 +348,79 @@ pub async fn dispatch(client: &Client, op: &str, args: &Value) -> Result<Value, 
             let req: CancelPaymentRequest = serde_json::from_value(args.clone()).unwrap();
             client.cancel_payment(&req).await.map(to_json)
         }
+        "schedule" => {
+            let req: ScheduleRequest = serde_json::from_value(args.clone()).unwrap();
+            client.schedule(&req).await.map(to_json)
+        }
+        "unschedule" => client
+            .unschedule(
+                args["customer_uid"].as_str(),
+                &strings(&args["merchant_uids"]),
+            )
+            .await
+            .map(to_json),
+        "unschedule_all" => client
+            .unschedule_all(arg(args, "customer_uid"))
+            .await
+            .map(to_json),
+        "get_schedule" => client
+            .get_schedule(arg(args, "merchant_uid"))
+            .await
+            .map(to_json),
+        "update_schedule" => client
+            .update_schedule(
+                arg(args, "merchant_uid"),
+                args["schedule_at"].as_i64().unwrap(),
+            )
+            .await
+            .map(to_json),
+        "reschedule" => client
+            .reschedule(
+                arg(args, "merchant_uid"),
+                args["schedule_at"].as_i64().unwrap(),
+            )
+            .await
+            .map(to_json),
+        "retry_schedule" => client
+            .retry_schedule(arg(args, "merchant_uid"))
+            .await
+            .map(to_json),
+        "list_schedules" => client
+            .list_schedules(
+                args["from"].as_i64().unwrap(),
+                args["to"].as_i64().unwrap(),
+                args["status"].as_str().map(ScheduleStatus::from),
+            )
+            .try_collect::<Vec<_>>()
+            .await
+            .map(to_json),
+        "list_schedules_by_customer" => client
+            .list_schedules_by_customer(
+                arg(args, "customer_uid"),
+                args["from"].as_i64().unwrap(),
+                args["to"].as_i64().unwrap(),
+                args["status"].as_str().map(ScheduleStatus::from),
+            )
+            .try_collect::<Vec<_>>()
+            .await
+            .map(to_json),
+        "get_billing_keys" => client
+            .get_billing_keys(&strings(&args["customer_uids"]))
+            .await
+            .map(to_json),
+        "get_payments" => client
+            .get_payments(&strings(&args["imp_uids"]))
+            .await
+            .map(to_json),
+        "list_customer_payments" => client
+            .list_customer_payments(arg(args, "customer_uid"))
+            .try_collect::<Vec<_>>()
+            .await
+            .map(to_json),
+        "verify_webhook" => client
+            .verify_webhook(arg(args, "body").as_bytes(), arg(args, "content_type"))
+            .await
+            .map(to_json),
         other => panic!("unknown op {other}"),
     };
     result.map_err(|e| error_json(&e))

@@ -1,8 +1,16 @@
-//! Helpers: a started sandbox plus a reqwest client holding a valid token.
+//! Helpers: a started sandbox plus a reqwest client holding a valid token, and a webhook
+//! receiver.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
 use iamport_sandbox::{Sandbox, SandboxConfig};
 use reqwest::{Client, RequestBuilder};
 use serde_json::{Value, json};
+use tokio::sync::mpsc;
 
 pub const CARD: &str = "1234-1234-1234-1234";
 pub const CARD_MASK: &str = "123412******1234";
@@ -150,6 +158,43 @@ impl Api {
         body
     }
 
+    /// Moves the sandbox clock and fetches a fresh token (the old one may have expired).
+    pub async fn advance(&mut self, secs: u64) {
+        self.sb.advance_clock(Duration::from_secs(secs));
+        self.refresh_token().await;
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.send(
+            self.http
+                .put(self.url(path))
+                .bearer_auth(&self.token)
+                .json(body),
+        )
+        .await
+    }
+
+    /// `POST /subscribe/payments/schedule` for an existing key; HTTP 200 asserted.
+    pub async fn schedule(&self, customer_uid: &str, schedules: Value) -> Value {
+        let (status, body) = self
+            .post(
+                "/subscribe/payments/schedule",
+                &json!({"customer_uid": customer_uid, "schedules": schedules}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// `GET /subscribe/payments/schedule/{merchant_uid}`, expected to exist.
+    pub async fn get_schedule(&self, merchant_uid: &str) -> Value {
+        let (status, body) = self
+            .get(&format!("/subscribe/payments/schedule/{merchant_uid}"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        ok(&body).clone()
+    }
+
     pub fn ledger_for(&self, merchant_uid: &str) -> Vec<Value> {
         self.sb
             .ledger()
@@ -171,4 +216,85 @@ pub fn assert_fail(body: &Value, code: i64, message: &str) {
     assert_eq!(body["code"], code, "{body}");
     assert_eq!(body["message"], message, "{body}");
     assert!(body["response"].is_null(), "{body}");
+}
+
+/// One request the webhook receiver got.
+#[derive(Debug, Clone)]
+pub struct Hook {
+    pub path: String,
+    pub content_type: String,
+    pub body: String,
+}
+
+/// A small HTTP server on 127.0.0.1 that records webhooks and answers with the queued statuses
+/// (then 200).
+pub struct Receiver {
+    pub base: String,
+    pub rx: mpsc::UnboundedReceiver<Hook>,
+    statuses: Arc<Mutex<VecDeque<u16>>>,
+}
+
+impl Receiver {
+    pub async fn start() -> Receiver {
+        Receiver::start_with(Duration::ZERO).await
+    }
+
+    /// Each answer is held back by `delay` (a slow merchant server).
+    pub async fn start_with(delay: Duration) -> Receiver {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let statuses: Arc<Mutex<VecDeque<u16>>> = Arc::default();
+        let queued = statuses.clone();
+        let app = axum::Router::new().fallback(
+            move |uri: axum::http::Uri, headers: HeaderMap, body: Bytes| {
+                let tx = tx.clone();
+                let queued = queued.clone();
+                async move {
+                    let hook = Hook {
+                        path: uri.path().to_owned(),
+                        content_type: headers
+                            .get("content-type")
+                            .map(|v| v.to_str().unwrap().to_owned())
+                            .unwrap_or_default(),
+                        body: String::from_utf8(body.to_vec()).unwrap(),
+                    };
+                    let status = queued.lock().unwrap().pop_front().unwrap_or(200);
+                    if !delay.is_zero() {
+                        tokio::time::sleep(delay).await;
+                    }
+                    let _ = tx.send(hook);
+                    StatusCode::from_u16(status).unwrap()
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { base, rx, statuses }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The next answers' statuses (before falling back to 200).
+    pub fn answer_with(&self, statuses: &[u16]) {
+        self.statuses.lock().unwrap().extend(statuses);
+    }
+
+    /// Everything received so far (call after `Sandbox::settle`).
+    pub fn received(&mut self) -> Vec<Hook> {
+        let mut out = Vec::new();
+        while let Ok(h) = self.rx.try_recv() {
+            out.push(h);
+        }
+        out
+    }
+
+    /// Waits for the next webhook (bounded, for deliveries made by the real-time ticker).
+    pub async fn next(&mut self) -> Hook {
+        tokio::time::timeout(Duration::from_secs(20), self.rx.recv())
+            .await
+            .expect("a webhook arrives")
+            .unwrap()
+    }
 }
