@@ -15,10 +15,21 @@ export type {
   PayAgainRequest,
   CancelPaymentRequest,
   SandboxOptions,
+  Schedule,
+  ScheduleEntry,
+  UnscheduleOptions,
+  ListSchedulesOptions,
+  FoundBillingKeys,
+  FoundPayments,
+  VerifiedWebhook,
+  WebhookDelivery,
 } from './native'
 
 /** `ready`, `paid`, `failed`, `cancelled`, or a status this version does not know. */
 export type PaymentStatus = native.Payment['status']
+
+/** `scheduled`, `executed`, `revoked`, or a status this version does not know. */
+export type ScheduleStatus = native.Schedule['scheduleStatus']
 
 /** The stable `code` of each error class. */
 export type ErrorCode = native.NativeError['code']
@@ -42,6 +53,12 @@ export interface PayOnetimeRequest extends Omit<native.PayOnetimeRequest, 'card'
 /** `issueBillingKey`: issue (or replace) the billing key `customerUid`. */
 export interface IssueBillingKeyRequest extends Omit<native.IssueBillingKeyRequest, 'card'> {
   card: Card
+}
+
+/** `schedule`: future charges of the billing key `customerUid`; with `card`, the key is issued first. */
+export interface ScheduleRequest extends Omit<native.ScheduleRequest, 'card'> {
+  /** Only when `customerUid` has no billing key yet. */
+  card?: Card
 }
 
 /** What a `Card` shows of itself: masks of the values it holds. */
@@ -98,6 +115,51 @@ export declare class Client {
   cancelPayment(request: native.CancelPaymentRequest): Promise<native.Payment>
   /** Fetches (or reuses) an access token: a cheap way to check the credentials. */
   checkCredentials(): Promise<void>
+  /**
+   * Schedule future charges of the billing key `customerUid` (issuing it first from `card`).
+   * Resolves with the schedules made; each charge's outcome arrives later, by webhook.
+   */
+  schedule(request: ScheduleRequest): Promise<native.Schedule[]>
+  /**
+   * Revoke the listed scheduled charges (only those of `customerUid`, if given). An empty list
+   * is refused (`INVALID_REQUEST` on `merchant_uids`): use `unscheduleAll`.
+   */
+  unschedule(merchantUids: readonly string[], options?: native.UnscheduleOptions): Promise<native.Schedule[]>
+  /** Revoke every pending scheduled charge of `customerUid`. */
+  unscheduleAll(customerUid: string): Promise<native.Schedule[]>
+  /** One scheduled charge. */
+  getSchedule(merchantUid: string): Promise<native.Schedule>
+  /** Move a pending scheduled charge to another time (a `Date` or unix seconds). */
+  updateSchedule(merchantUid: string, scheduleAt: Date | number): Promise<native.Schedule>
+  /** Schedule a failed or revoked charge again, at `scheduleAt`. */
+  reschedule(merchantUid: string, scheduleAt: Date | number): Promise<native.Schedule>
+  /** Charge a failed or revoked scheduled charge now. A decline rejects with `CardDeclinedError`. */
+  retrySchedule(merchantUid: string): Promise<native.Payment>
+  /**
+   * Every scheduled charge in `[from, to)`: pages of 1000 fetched one at a time, when the
+   * previous page has been read (`for await (const s of client.listSchedules({ from, to }))`).
+   */
+  listSchedules(options: native.ListSchedulesOptions): AsyncGenerator<native.Schedule, void, undefined>
+  /** Every scheduled charge of `customerUid` in `[from, to)`, pages fetched as they are read. */
+  listSchedulesByCustomer(
+    customerUid: string,
+    options: native.ListSchedulesOptions,
+  ): AsyncGenerator<native.Schedule, void, undefined>
+  /** Every payment made with the billing key `customerUid`, newest first, pages fetched as they are read. */
+  listCustomerPayments(customerUid: string): AsyncGenerator<native.Payment, void, undefined>
+  /** Several billing keys at once; ids without a key are listed in `missing`. */
+  getBillingKeys(customerUids: readonly string[]): Promise<native.FoundBillingKeys>
+  /** Several payments by `impUid` at once (at most 100); unknown ids are listed in `missing`. */
+  getPayments(impUids: readonly string[]): Promise<native.FoundPayments>
+  /**
+   * Verify a webhook: parse the body (JSON or form, per `contentType`), fetch the payment by its
+   * `imp_uid` and check its `merchant_uid`. Act on `payment` (the API's truth); deduplicate
+   * deliveries on (`payment.impUid`, `reportedStatus`). A body that does not parse or lacks a
+   * field rejects with `InvalidRequestError` naming it (`body`, `imp_uid`, `merchant_uid`,
+   * `status`, `content_type`), as does a `merchant_uid` that differs from the payment's; an
+   * unknown `imp_uid` with `NotFoundError`.
+   */
+  verifyWebhook(body: string | Uint8Array, contentType: string): Promise<native.VerifiedWebhook>
   toJSON(): { baseUrl: string }
 }
 
@@ -192,13 +254,20 @@ export declare class Sandbox {
   ledger(): native.Payment[]
   /** Holds back every API answer `ms` milliseconds from now on. */
   setResponseDelay(ms: number): void
-  /** Moves the sandbox clock forward (token expiry and timestamps follow it). */
-  advanceClock(seconds: number): void
+  /**
+   * Moves the sandbox clock forward (token expiry and timestamps follow it); resolves once the
+   * schedules that became due ran and their webhooks were delivered.
+   */
+  advanceClock(seconds: number): Promise<void>
   /** The sandbox clock. */
   now(): Date
+  /** Where webhooks without a `noticeUrl` go; `null` (the default): they are not sent. */
+  setWebhookUrl(url: string | null): void
+  /** Every webhook delivery attempt so far, oldest first. */
+  webhookDeliveries(): native.WebhookDelivery[]
   /** Every issued access token gets HTTP 401 from now on. */
   revokeTokens(): void
-  /** Clears payments, billing keys, tokens and counters. */
+  /** Clears payments, billing keys, schedules, tokens, counters and recorded webhook deliveries. */
   reset(): void
   /** Stops the server. */
   close(): Promise<void>

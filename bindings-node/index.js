@@ -190,6 +190,36 @@ function withCardDetails(request) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Paged listings
+
+/**
+ * The items of a paged listing, one native call per page, made only when the reader has taken
+ * every item of the previous page. `fetch(page)` settles with `{ list, next }` (1-based pages).
+ */
+async function* paged(fetch) {
+  let page = 1
+  while (page !== null) {
+    const { list, next } = settled(await fetch(page))
+    yield* list
+    // A server that repeats a page number must not make this loop forever (as core does).
+    page = next !== null && next > page ? next : null
+  }
+}
+
+/** The listing options as they are now: every page is asked for with the same window. */
+function snapshot(options) {
+  return typeof options === 'object' && options !== null && !Array.isArray(options) ? { ...options } : options
+}
+
+/** A webhook body as the native layer takes it: a string or a Buffer (a Uint8Array is viewed as one). */
+function webhookBody(body) {
+  if (body instanceof Uint8Array && !Buffer.isBuffer(body)) {
+    return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  }
+  return body
+}
+
+// ---------------------------------------------------------------------------------------------
 // Client
 
 // Lets `fromEnv` and `Sandbox#client` hand a native client to the constructor.
@@ -262,6 +292,63 @@ class Client {
 
   async checkCredentials() {
     settled(await this.#native.checkCredentials())
+  }
+
+  async schedule(request) {
+    return settled(await this.#native.schedule(withCardDetails(request)))
+  }
+
+  async unschedule(merchantUids, options) {
+    return settled(await this.#native.unschedule(merchantUids, options))
+  }
+
+  async unscheduleAll(customerUid) {
+    return settled(await this.#native.unscheduleAll(customerUid))
+  }
+
+  async getSchedule(merchantUid) {
+    return settled(await this.#native.getSchedule(merchantUid))
+  }
+
+  async updateSchedule(merchantUid, scheduleAt) {
+    return settled(await this.#native.updateSchedule(merchantUid, scheduleAt))
+  }
+
+  async reschedule(merchantUid, scheduleAt) {
+    return settled(await this.#native.reschedule(merchantUid, scheduleAt))
+  }
+
+  async retrySchedule(merchantUid) {
+    return settled(await this.#native.retrySchedule(merchantUid))
+  }
+
+  listSchedules(options) {
+    const client = this.#native
+    const window = snapshot(options)
+    return paged((page) => client.listSchedulesPage(window, page))
+  }
+
+  listSchedulesByCustomer(customerUid, options) {
+    const client = this.#native
+    const window = snapshot(options)
+    return paged((page) => client.listSchedulesByCustomerPage(customerUid, window, page))
+  }
+
+  listCustomerPayments(customerUid) {
+    const client = this.#native
+    return paged((page) => client.listCustomerPaymentsPage(customerUid, page))
+  }
+
+  async getBillingKeys(customerUids) {
+    return settled(await this.#native.getBillingKeys(customerUids))
+  }
+
+  async getPayments(impUids) {
+    return settled(await this.#native.getPayments(impUids))
+  }
+
+  async verifyWebhook(body, contentType) {
+    return settled(await this.#native.verifyWebhook(webhookBody(body), contentType))
   }
 
   toJSON() {
@@ -344,9 +431,12 @@ class Sandbox {
     this.#native.setResponseDelay(wholeNumber('ms', ms))
   }
 
-  /** Moves the sandbox clock forward (token expiry and timestamps follow it). */
-  advanceClock(seconds) {
-    this.#native.advanceClock(wholeNumber('seconds', seconds))
+  /**
+   * Moves the sandbox clock forward (token expiry and timestamps follow it); resolves once the
+   * schedules that became due ran and their webhooks were delivered.
+   */
+  async advanceClock(seconds) {
+    await this.#native.advanceClock(wholeNumber('seconds', seconds))
   }
 
   /** The sandbox clock. */
@@ -354,12 +444,25 @@ class Sandbox {
     return new Date(this.#native.now() * 1000)
   }
 
+  /** Where webhooks without a `noticeUrl` go; `null` (the default): they are not sent. */
+  setWebhookUrl(url) {
+    if (url !== null && typeof url !== 'string') {
+      throw new TypeError('url must be a string or null')
+    }
+    this.#native.setWebhookUrl(url)
+  }
+
+  /** Every webhook delivery attempt so far, oldest first. */
+  webhookDeliveries() {
+    return this.#native.webhookDeliveries()
+  }
+
   /** Every issued access token gets HTTP 401 from now on. */
   revokeTokens() {
     this.#native.revokeTokens()
   }
 
-  /** Clears payments, billing keys, tokens and counters. */
+  /** Clears payments, billing keys, schedules, tokens, counters and recorded webhook deliveries. */
   reset() {
     this.#native.reset()
   }

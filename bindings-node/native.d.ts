@@ -22,6 +22,26 @@ export declare class NativeClient {
   findPayment(merchantUid: string, status?: Payment['status']): Promise<PaymentOutcome>
   findAllPayments(merchantUid: string, status?: Payment['status']): Promise<PaymentListOutcome>
   cancelPayment(request: CancelPaymentRequest): Promise<PaymentOutcome>
+  schedule(request: ScheduleRequest): Promise<ScheduleListOutcome>
+  unschedule(merchantUids: string[], options?: UnscheduleOptions): Promise<ScheduleListOutcome>
+  unscheduleAll(customerUid: string): Promise<ScheduleListOutcome>
+  getSchedule(merchantUid: string): Promise<ScheduleOutcome>
+  updateSchedule(merchantUid: string, scheduleAt: Date | number): Promise<ScheduleOutcome>
+  reschedule(merchantUid: string, scheduleAt: Date | number): Promise<ScheduleOutcome>
+  retrySchedule(merchantUid: string): Promise<PaymentOutcome>
+  /** One page (1-based) of every schedule in `[from, to)`, 1000 a page. */
+  listSchedulesPage(options: ListSchedulesOptions, page: number): Promise<SchedulePageOutcome>
+  /** One page (1-based) of a customer's schedules in `[from, to)`. */
+  listSchedulesByCustomerPage(customerUid: string, options: ListSchedulesOptions, page: number): Promise<SchedulePageOutcome>
+  /** One page (1-based) of the payments made with a billing key, 20 a page. */
+  listCustomerPaymentsPage(customerUid: string, page: number): Promise<PaymentPageOutcome>
+  getBillingKeys(customerUids: string[]): Promise<FoundBillingKeysOutcome>
+  getPayments(impUids: string[]): Promise<FoundPaymentsOutcome>
+  /**
+   * Parses a webhook body, fetches the payment by its `imp_uid` and checks its
+   * `merchant_uid`.
+   */
+  verifyWebhook(body: string | Buffer, contentType: string): Promise<VerifiedWebhookOutcome>
   /** Fetches (or reuses) an access token: a cheap way to check the credentials. */
   checkCredentials(): Promise<EmptyOutcome>
 }
@@ -45,13 +65,23 @@ export declare class NativeSandbox {
   ledger(): Array<Payment>
   /** Holds back every API answer this long from now on. */
   setResponseDelay(ms: number): void
-  /** Moves the sandbox clock forward (token expiry and all timestamps follow it). */
-  advanceClock(seconds: number): void
+  /**
+   * Moves the sandbox clock forward (token expiry and all timestamps follow it); resolves
+   * once the schedules that became due ran and their webhooks were delivered.
+   */
+  advanceClock(seconds: number): Promise<void>
   /** The sandbox clock, in unix seconds. */
   now(): number
+  /** Where webhooks without a `notice_url` go; `null`: they are not sent (the default). */
+  setWebhookUrl(url?: string | undefined | null): void
+  /** Every webhook delivery attempt so far, oldest first. */
+  webhookDeliveries(): Array<WebhookDelivery>
   /** Forgets every issued access token: their next use gets HTTP 401. */
   revokeTokens(): void
-  /** Clears payments, billing keys, tokens, counters and exchanges. */
+  /**
+   * Clears payments, billing keys, schedules, tokens, counters, exchanges and recorded webhook
+   * deliveries (the clock, the response delay and the webhook URL stay).
+   */
   reset(): void
   /** Stops the server; later calls are refused. Closing twice is harmless. */
   close(): Promise<void>
@@ -186,6 +216,30 @@ export interface EmptyOutcome {
   error: NativeError | null
 }
 
+/** Billing keys looked up together: those found, and the ids without one. */
+export interface FoundBillingKeys {
+  found: Array<BillingKey>
+  missing: Array<string>
+}
+
+/** The settled value of a lookup of several billing keys. */
+export interface FoundBillingKeysOutcome {
+  value: FoundBillingKeys | null
+  error: NativeError | null
+}
+
+/** Payments looked up together: those found, and the ids of none. */
+export interface FoundPayments {
+  found: Array<Payment>
+  missing: Array<string>
+}
+
+/** The settled value of a lookup of several payments. */
+export interface FoundPaymentsOutcome {
+  value: FoundPayments | null
+  error: NativeError | null
+}
+
 /** `issueBillingKey`: issue (or replace) the billing key `customerUid`. */
 export interface IssueBillingKeyRequest {
   /** ≤ 80 characters. */
@@ -203,6 +257,16 @@ export interface IssueBillingKeyRequest {
   customerEmail?: string
   customerAddr?: string
   customerPostcode?: string
+}
+
+/** The window of a schedule listing: `[from, to)`. */
+export interface ListSchedulesOptions {
+  /** A `Date` or unix seconds (inclusive). */
+  from: Date | number
+  /** A `Date` or unix seconds (exclusive). */
+  to: Date | number
+  /** Only schedules in this state. */
+  status?: Schedule['scheduleStatus']
 }
 
 /**
@@ -357,6 +421,20 @@ export interface PaymentOutcome {
   error: NativeError | null
 }
 
+/** One page of a payment listing (the package's iterators read these). */
+export interface PaymentPage {
+  total: number
+  previous: number | null
+  next: number | null
+  list: Array<Payment>
+}
+
+/** The settled value of one page of a payment listing. */
+export interface PaymentPageOutcome {
+  value: PaymentPage | null
+  error: NativeError | null
+}
+
 /**
  * `payOnetime`: a key-in payment. With `customerUid` the card is also stored as a billing key
  * under that id (issue together with the first charge).
@@ -421,8 +499,122 @@ export interface SandboxOptions {
   defaultPg?: string
 }
 
+/** A scheduled charge (`ScheduleResultAnnotation`). */
+export interface Schedule {
+  customerUid: string
+  merchantUid: string
+  /** The payment made when it ran. */
+  impUid: string | null
+  pgProvider: string | null
+  pgId: string | null
+  customerId: string | null
+  /** When it is (or was) due. */
+  scheduleAt: Date | null
+  executedAt: Date | null
+  revokedAt: Date | null
+  amount: number
+  currency: string | null
+  name: string | null
+  buyerName: string | null
+  buyerEmail: string | null
+  buyerTel: string | null
+  buyerAddr: string | null
+  buyerPostcode: string | null
+  customData: string | null
+  /**
+   * `scheduled` (waiting), `executed` (attempted: see `paymentStatus`), `revoked`, or a status
+   * this version does not know.
+   */
+  scheduleStatus: 'scheduled' | 'executed' | 'revoked' | (string & {})
+  /** `null` until it ran; then `paid`, `failed`, or `cancelled` (refunded later). */
+  paymentStatus: Payment['status'] | null
+  failReason: string | null
+  promotionId: string | null
+}
+
+/** One future charge of a `schedule` request. */
+export interface ScheduleEntry {
+  /** Unique order id of this charge (≤ 40 characters). */
+  merchantUid: string
+  /** When to charge: a `Date` (whole seconds) or unix seconds. */
+  scheduleAt: Date | number
+  amount: number
+  /** Order name (≤ 40 characters). */
+  name?: string
+  /** Defaults to `KRW` at the API. */
+  currency?: string
+  taxFree?: number
+  vatAmount?: number
+  buyer?: Buyer
+  customData?: string
+  /** Webhook URL for this charge's result, overriding the console setting. */
+  noticeUrl?: string
+  cardQuota?: number
+  interestFreeByMerchant?: boolean
+  useCardPoint?: boolean
+  productType?: string
+  productCount?: number
+  cashReceiptType?: string
+  browserIp?: string
+  bypass?: string
+  promotionId?: string
+  /** PG-specific extras. */
+  extra?: Record<string, string>
+}
+
+/** The settled value of a call that gives a list of scheduled charges. */
+export interface ScheduleListOutcome {
+  value: Array<Schedule> | null
+  error: NativeError | null
+}
+
+/** The settled value of a call that gives a scheduled charge. */
+export interface ScheduleOutcome {
+  value: Schedule | null
+  error: NativeError | null
+}
+
+/** One page of a schedule listing (the package's iterators read these). */
+export interface SchedulePage {
+  total: number
+  previous: number | null
+  next: number | null
+  list: Array<Schedule>
+}
+
+/** The settled value of one page of a schedule listing. */
+export interface SchedulePageOutcome {
+  value: SchedulePage | null
+  error: NativeError | null
+}
+
+/**
+ * `schedule`: future charges of the billing key `customerUid`; with `card`, the key is issued
+ * first.
+ */
+export interface ScheduleRequest {
+  /** ≤ 80 characters. */
+  customerUid: string
+  /** At least one charge; each `merchantUid` once. */
+  schedules: Array<ScheduleEntry>
+  /** Only when `customerUid` has no billing key yet: a key is issued with it first. */
+  card?: CardDetails
+  /** A test charge of this amount validates the card and is cancelled at once. */
+  checkingAmount?: number
+  /** Channel of a new key (older accounts; newer ones use `channelKey`). */
+  pg?: string
+  channelKey?: string
+  customerId?: string
+}
+
 /** Starts a sandbox on 127.0.0.1 and a free port (on the runtime: the server is a tokio task). */
 export declare function startSandbox(options?: SandboxOptions): Promise<NativeSandbox | NativeError>
+
+/** `unschedule`'s options. */
+export interface UnscheduleOptions {
+  /** Revoke only schedules of this billing key. */
+  customerUid?: string
+}
 
 /** A deposit into a fixed virtual account (`VbankDepositAnnotation`). */
 export interface VbankDeposit {
@@ -430,4 +622,40 @@ export interface VbankDeposit {
   amount: number
   depositorName: string | null
   depositedAt: Date | null
+}
+
+/** A webhook confirmed against the API. */
+export interface VerifiedWebhook {
+  /** The payment as the API has it now: the truth, act on this. */
+  payment: Payment
+  /**
+   * The `status` the webhook announced. It can differ from `payment.status` when the payment
+   * changed since (refunded after `paid`). Deduplicate deliveries on
+   * (`payment.impUid`, `reportedStatus`).
+   */
+  reportedStatus: Payment['status']
+}
+
+/** The settled value of a webhook verification. */
+export interface VerifiedWebhookOutcome {
+  value: VerifiedWebhook | null
+  error: NativeError | null
+}
+
+/** One delivery attempt of a webhook, as the sandbox recorded it. */
+export interface WebhookDelivery {
+  /** Where it was POSTed. */
+  url: string
+  /** The exact request body. */
+  body: string
+  /** The `Content-Type` header sent. */
+  contentType: string
+  /** HTTP status of the receiver's answer; `null` when none came (see `error`). */
+  status: number | null
+  /** Network error or timeout, when there was no answer. */
+  error: string | null
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number
+  /** Sandbox clock when the attempt was made. */
+  at: Date
 }

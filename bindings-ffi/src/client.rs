@@ -1,13 +1,18 @@
 //! The client object: core's `Client` behind an `Arc`, every operation as an async export.
 
-use crate::IamportError;
+use crate::{FoundBillingKeys, FoundPayments, IamportError};
 use iamport_subscribe::secret::ImpSecret;
 use iamport_subscribe::{
     BillingKey, CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
-    Payment, PaymentStatus,
+    Payment, PaymentPage, PaymentStatus, Schedule, SchedulePage, ScheduleRequest, ScheduleStatus,
+    Timestamp, VerifiedWebhook,
 };
 use std::sync::Arc;
 use std::time::Duration;
+
+// Core declares `PaymentPage` with `#[uniffi::remote(Record)]` (it is defined in core's models
+// without the derive), which implements the FFI traits for core's tag only: reuse them here.
+uniffi::use_remote_type!(iamport_subscribe::PaymentPage);
 
 /// Client configuration. `imp_secret` prints as a mask.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -156,5 +161,137 @@ impl Client {
     /// Fetches (or reuses) an access token: a cheap check of the credentials.
     pub async fn check_credentials(&self) -> Result<(), IamportError> {
         Ok(self.inner.check_credentials().await?)
+    }
+
+    /// Schedule future charges of `customer_uid`'s billing key (with `card`, a new key is issued
+    /// first). Each result is a charge waiting for its time; its outcome arrives by webhook.
+    pub async fn schedule(&self, request: ScheduleRequest) -> Result<Vec<Schedule>, IamportError> {
+        Ok(self.inner.schedule(&request).await?)
+    }
+
+    /// Revoke the listed scheduled charges (optionally only those of `customer_uid`). An empty
+    /// list is `InvalidRequest`: revoking everything of a customer is `unschedule_all`.
+    #[uniffi::method(default(customer_uid = None))]
+    pub async fn unschedule(
+        &self,
+        merchant_uids: Vec<String>,
+        customer_uid: Option<String>,
+    ) -> Result<Vec<Schedule>, IamportError> {
+        Ok(self
+            .inner
+            .unschedule(customer_uid.as_deref(), &merchant_uids)
+            .await?)
+    }
+
+    /// Revoke every pending scheduled charge of `customer_uid`.
+    pub async fn unschedule_all(
+        &self,
+        customer_uid: String,
+    ) -> Result<Vec<Schedule>, IamportError> {
+        Ok(self.inner.unschedule_all(&customer_uid).await?)
+    }
+
+    /// One scheduled charge.
+    pub async fn get_schedule(&self, merchant_uid: String) -> Result<Schedule, IamportError> {
+        Ok(self.inner.get_schedule(&merchant_uid).await?)
+    }
+
+    /// Move a pending scheduled charge to `schedule_at` (unix seconds).
+    pub async fn update_schedule(
+        &self,
+        merchant_uid: String,
+        schedule_at: Timestamp,
+    ) -> Result<Schedule, IamportError> {
+        Ok(self
+            .inner
+            .update_schedule(&merchant_uid, schedule_at)
+            .await?)
+    }
+
+    /// Schedule a failed or revoked charge again, at `schedule_at` (unix seconds).
+    pub async fn reschedule(
+        &self,
+        merchant_uid: String,
+        schedule_at: Timestamp,
+    ) -> Result<Schedule, IamportError> {
+        Ok(self.inner.reschedule(&merchant_uid, schedule_at).await?)
+    }
+
+    /// Charge a failed or revoked scheduled charge now. A declined card is `CardDeclined`.
+    pub async fn retry_schedule(&self, merchant_uid: String) -> Result<Payment, IamportError> {
+        Ok(self.inner.retry_schedule(&merchant_uid).await?)
+    }
+
+    /// One page of all scheduled charges with `schedule_at` in `[from, to)` (unix seconds),
+    /// newest first; `limit` is 1 to 1000. Read `next` for the following page (null on the last).
+    #[uniffi::method(default(status = None, page = 1, limit = 1000))]
+    pub async fn list_schedules_page(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+        status: Option<ScheduleStatus>,
+        page: u32,
+        limit: u32,
+    ) -> Result<SchedulePage, IamportError> {
+        Ok(self
+            .inner
+            .list_schedules_page(from, to, status.as_ref(), page, limit)
+            .await?)
+    }
+
+    /// One page of a customer's scheduled charges in `[from, to)`, newest first.
+    #[uniffi::method(default(status = None, page = 1))]
+    pub async fn list_schedules_by_customer_page(
+        &self,
+        customer_uid: String,
+        from: Timestamp,
+        to: Timestamp,
+        status: Option<ScheduleStatus>,
+        page: u32,
+    ) -> Result<SchedulePage, IamportError> {
+        Ok(self
+            .inner
+            .list_schedules_by_customer_page(&customer_uid, from, to, status.as_ref(), page)
+            .await?)
+    }
+
+    /// One page (20 payments) of the payments made with a billing key, newest first; an unknown
+    /// key gives an empty page.
+    #[uniffi::method(default(page = 1))]
+    pub async fn list_customer_payments_page(
+        &self,
+        customer_uid: String,
+        page: u32,
+    ) -> Result<PaymentPage, IamportError> {
+        Ok(self
+            .inner
+            .list_customer_payments_page(&customer_uid, page)
+            .await?)
+    }
+
+    /// Several billing keys at once; ids without a key are listed in `missing`.
+    pub async fn get_billing_keys(
+        &self,
+        customer_uids: Vec<String>,
+    ) -> Result<FoundBillingKeys, IamportError> {
+        Ok(self.inner.get_billing_keys(&customer_uids).await?.into())
+    }
+
+    /// Several payments by `imp_uid` at once (at most 100); unknown ids are listed in `missing`.
+    pub async fn get_payments(&self, imp_uids: Vec<String>) -> Result<FoundPayments, IamportError> {
+        Ok(self.inner.get_payments(&imp_uids).await?.into())
+    }
+
+    /// Verifies a webhook body (JSON or form-encoded, as `content_type` says): fetches the
+    /// payment by its `imp_uid` and checks its `merchant_uid`. A body that does not parse or lacks
+    /// a field is `InvalidRequest` naming it (nothing sent), an unknown payment `NotFound`, a
+    /// mismatched `merchant_uid` `InvalidRequest` on `merchant_uid`. Deduplicate deliveries on
+    /// (`payment.imp_uid`, `reported_status`).
+    pub async fn verify_webhook(
+        &self,
+        body: Vec<u8>,
+        content_type: String,
+    ) -> Result<VerifiedWebhook, IamportError> {
+        Ok(self.inner.verify_webhook(&body, &content_type).await?)
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The models and requests are core's own types (annotated behind core's `uniffi` feature, in the
 //! `iamport_subscribe_core` namespace); this crate adds only what must be an object or is the
-//! binding's own: the [`Client`], the embedded [`Sandbox`] and the public error [`IamportError`].
+//! binding's own: the [`Client`], the embedded [`Sandbox`], the public error [`IamportError`] and
+//! the concrete multi-lookup results ([`FoundBillingKeys`], [`FoundPayments`]).
 //!
 //! Every async export runs on tokio (`#[uniffi::export(async_runtime = "tokio")]`): reqwest and
 //! the sandbox need a tokio reactor, and uniffi's foreign executors do not provide one.
@@ -10,11 +11,13 @@
 
 mod client;
 mod error;
+mod found;
 mod sandbox;
 
 pub use client::{Client, ClientOptions};
 pub use error::IamportError;
-pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions};
+pub use found::{FoundBillingKeys, FoundPayments};
+pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat};
 
 uniffi::setup_scaffolding!("iamport_subscribe");
 

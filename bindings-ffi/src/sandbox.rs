@@ -8,6 +8,57 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+/// Body encoding of the sandbox's webhooks (a console setting on the real service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum WebhookFormat {
+    /// `application/json`: `{"imp_uid": ..., "merchant_uid": ..., "status": ...}`.
+    Json,
+    /// `application/x-www-form-urlencoded`: `imp_uid=...&merchant_uid=...&status=...`.
+    Form,
+}
+
+impl From<WebhookFormat> for iamport_sandbox::WebhookFormat {
+    fn from(f: WebhookFormat) -> Self {
+        match f {
+            WebhookFormat::Json => iamport_sandbox::WebhookFormat::Json,
+            WebhookFormat::Form => iamport_sandbox::WebhookFormat::Form,
+        }
+    }
+}
+
+/// One webhook delivery attempt made by the sandbox.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct WebhookDelivery {
+    /// Where it was POSTed.
+    pub url: String,
+    /// The exact request body.
+    pub body: String,
+    /// The `Content-Type` header sent.
+    pub content_type: String,
+    /// HTTP status of the receiver's answer; null when no answer came (see `error`).
+    pub status: Option<u16>,
+    /// Network error or timeout, when there was no answer.
+    pub error: Option<String>,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// Sandbox clock (unix seconds) when the attempt was made.
+    pub at: i64,
+}
+
+impl From<iamport_sandbox::WebhookDelivery> for WebhookDelivery {
+    fn from(d: iamport_sandbox::WebhookDelivery) -> Self {
+        WebhookDelivery {
+            url: d.url,
+            body: d.body,
+            content_type: d.content_type,
+            status: d.status,
+            error: d.error,
+            attempt: d.attempt,
+            at: d.at,
+        }
+    }
+}
+
 /// How the sandbox reports an unknown billing key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum BillingKeyNotFound {
@@ -38,6 +89,13 @@ pub struct SandboxOptions {
     /// Channel used when a request has no `pg` (default `nice`).
     #[uniffi(default)]
     pub default_pg: Option<String>,
+    /// Where webhooks go when the payment or schedule has no `notice_url` (the console setting of
+    /// the real service). Default: none, such webhooks are not sent.
+    #[uniffi(default)]
+    pub webhook_url: Option<String>,
+    /// Body encoding of webhooks (default `Json`).
+    #[uniffi(default)]
+    pub webhook_format: Option<WebhookFormat>,
 }
 
 /// A running sandbox on `127.0.0.1` and a free port. `stop()` it (or close it) when done.
@@ -46,14 +104,20 @@ pub struct Sandbox {
     url: String,
     imp_key: String,
     imp_secret: ImpSecret,
-    // `None` once stopped.
-    server: Mutex<Option<iamport_sandbox::Sandbox>>,
+    // `None` once stopped. An `Arc`, so that an async call (`advance_clock`, `settle`) can hold
+    // the server across its awaits without holding the lock.
+    server: Mutex<Option<Arc<iamport_sandbox::Sandbox>>>,
 }
 
 impl Sandbox {
-    fn server(&self) -> MutexGuard<'_, Option<iamport_sandbox::Sandbox>> {
+    fn server(&self) -> MutexGuard<'_, Option<Arc<iamport_sandbox::Sandbox>>> {
         // The guarded value stays consistent even if a holder panicked: recover it.
         self.server.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The running server, if not stopped.
+    fn running(&self) -> Option<Arc<iamport_sandbox::Sandbox>> {
+        self.server().clone()
     }
 }
 
@@ -82,6 +146,10 @@ impl Sandbox {
         if let Some(pg) = options.default_pg {
             config.default_pg = pg;
         }
+        config.webhook_url = options.webhook_url;
+        if let Some(format) = options.webhook_format {
+            config.webhook_content_type = format.into();
+        }
         let server = iamport_sandbox::Sandbox::start_with(config)
             .await
             .map_err(|e| IamportError::Network {
@@ -92,7 +160,7 @@ impl Sandbox {
             url: server.url(),
             imp_key: server.imp_key().to_owned(),
             imp_secret: ImpSecret::new(server.imp_secret()),
-            server: Mutex::new(Some(server)),
+            server: Mutex::new(Some(Arc::new(server))),
         }))
     }
 
@@ -161,11 +229,49 @@ impl Sandbox {
         }
     }
 
-    /// Moves the sandbox clock forward (token expiry and timestamps follow it).
-    pub fn advance_clock(&self, by: Duration) {
-        if let Some(s) = self.server().as_ref() {
+    /// Moves the sandbox clock forward (token expiry and timestamps follow it). Returns once the
+    /// schedules that became due have run (oldest first) and their webhooks have been delivered,
+    /// retries included: afterwards the ledger, the schedules and your webhook receiver show them.
+    pub async fn advance_clock(&self, by: Duration) {
+        if let Some(s) = self.running() {
             s.advance_clock(by);
+            s.settle().await;
         }
+    }
+
+    /// Waits until every webhook queued so far (and any queued meanwhile) has been delivered.
+    pub async fn settle(&self) {
+        if let Some(s) = self.running() {
+            s.settle().await;
+        }
+    }
+
+    /// The sandbox clock in unix seconds (real time plus every `advance_clock`); 0 once stopped.
+    pub fn now(&self) -> i64 {
+        self.server().as_ref().map_or(0, |s| s.now())
+    }
+
+    /// Changes where webhooks without a `notice_url` go (null: they are not sent).
+    pub fn set_webhook_url(&self, url: Option<String>) {
+        if let Some(s) = self.server().as_ref() {
+            s.set_webhook_url(url);
+        }
+    }
+
+    /// Changes the body encoding of webhooks queued from now on.
+    pub fn set_webhook_format(&self, format: WebhookFormat) {
+        if let Some(s) = self.server().as_ref() {
+            s.set_webhook_format(format.into());
+        }
+    }
+
+    /// Every webhook delivery attempt so far, oldest first (empty once stopped). Deliveries still
+    /// queued are not there yet: `advance_clock` and `settle` wait for them.
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.server()
+            .as_ref()
+            .map(|s| s.webhook_deliveries().into_iter().map(Into::into).collect())
+            .unwrap_or_default()
     }
 
     /// Every issued access token gets HTTP 401 from now on.
@@ -185,7 +291,9 @@ impl Sandbox {
     /// Stops the server (open connections get a few seconds). Later calls are no-ops.
     pub async fn stop(&self) {
         let server = self.server().take();
-        if let Some(server) = server {
+        // While another call (`advance_clock`, `settle`) still holds the server, the last holder
+        // drops it, which stops it at once.
+        if let Some(server) = server.and_then(|s| Arc::try_unwrap(s).ok()) {
             server.shutdown().await;
         }
     }

@@ -3,15 +3,21 @@
 //! the network.
 
 use crate::input::{self, CancelPaymentRequest, ClientOptions, IssueBillingKeyRequest};
-use crate::input::{PayAgainRequest, PayOnetimeRequest};
+use crate::input::{ListSchedulesOptions, PayAgainRequest, PayOnetimeRequest};
+use crate::input::{ScheduleRequest, UnscheduleOptions};
 use crate::output::{
-    BillingKeyOutcome, EmptyOutcome, NativeError, PaymentListOutcome, PaymentOutcome,
+    self, BillingKeyOutcome, EmptyOutcome, FoundBillingKeysOutcome, FoundPaymentsOutcome,
+    NativeError, PaymentListOutcome, PaymentOutcome, PaymentPageOutcome, ScheduleListOutcome,
+    ScheduleOutcome, SchedulePageOutcome, VerifiedWebhookOutcome,
 };
 use iamport_subscribe as core;
 use iamport_subscribe::Result;
 use napi::bindgen_prelude::{Either, Env, PromiseRaw, ToNapiValue, Unknown};
 use napi_derive::napi;
 use std::future::Future;
+
+/// Page size of `listSchedules` (the API's largest).
+const SCHEDULE_PAGE_SIZE: u32 = 1000;
 
 /// The native half of the package's `Client`; use `Client` instead.
 #[napi]
@@ -210,6 +216,221 @@ impl NativeClient {
             CancelPaymentRequest::read(request),
             move |r| async move { client.cancel_payment(&r).await },
         )
+    }
+
+    #[napi(catch_unwind, ts_args_type = "request: ScheduleRequest")]
+    pub fn schedule<'env>(
+        &self,
+        env: &'env Env,
+        request: Unknown<'env>,
+    ) -> napi::Result<PromiseRaw<'env, ScheduleListOutcome>> {
+        let client = self.inner.clone();
+        settle(env, ScheduleRequest::read(request), move |r| async move {
+            client.schedule(&r).await
+        })
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "merchantUids: string[], options?: UnscheduleOptions"
+    )]
+    pub fn unschedule<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uids: Option<Unknown<'env>>,
+        options: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, ScheduleListOutcome>> {
+        let client = self.inner.clone();
+        let args = input::strings("merchant_uids", merchant_uids)
+            .and_then(|uids| Ok((uids, UnscheduleOptions::read(options)?)));
+        settle(env, args, move |(uids, options)| async move {
+            client
+                .unschedule(options.customer_uid.as_deref(), &uids)
+                .await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "customerUid: string")]
+    pub fn unschedule_all<'env>(
+        &self,
+        env: &'env Env,
+        customer_uid: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, ScheduleListOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("customer_uid", customer_uid);
+        settle(env, args, move |uid| async move {
+            client.unschedule_all(&uid).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "merchantUid: string")]
+    pub fn get_schedule<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uid: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, ScheduleOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("merchant_uid", merchant_uid);
+        settle(env, args, move |uid| async move {
+            client.get_schedule(&uid).await
+        })
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "merchantUid: string, scheduleAt: Date | number"
+    )]
+    pub fn update_schedule<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uid: Option<Unknown<'env>>,
+        schedule_at: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, ScheduleOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("merchant_uid", merchant_uid)
+            .and_then(|uid| Ok((uid, input::required_timestamp("schedule_at", schedule_at)?)));
+        settle(env, args, move |(uid, at)| async move {
+            client.update_schedule(&uid, at).await
+        })
+    }
+
+    #[napi(
+        catch_unwind,
+        ts_args_type = "merchantUid: string, scheduleAt: Date | number"
+    )]
+    pub fn reschedule<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uid: Option<Unknown<'env>>,
+        schedule_at: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, ScheduleOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("merchant_uid", merchant_uid)
+            .and_then(|uid| Ok((uid, input::required_timestamp("schedule_at", schedule_at)?)));
+        settle(env, args, move |(uid, at)| async move {
+            client.reschedule(&uid, at).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "merchantUid: string")]
+    pub fn retry_schedule<'env>(
+        &self,
+        env: &'env Env,
+        merchant_uid: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("merchant_uid", merchant_uid);
+        settle(env, args, move |uid| async move {
+            client.retry_schedule(&uid).await
+        })
+    }
+
+    /// One page (1-based) of every schedule in `[from, to)`, 1000 a page.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options: ListSchedulesOptions, page: number"
+    )]
+    pub fn list_schedules_page<'env>(
+        &self,
+        env: &'env Env,
+        options: Option<Unknown<'env>>,
+        page: u32,
+    ) -> napi::Result<PromiseRaw<'env, SchedulePageOutcome>> {
+        let client = self.inner.clone();
+        let args = ListSchedulesOptions::read(options);
+        settle(env, args, move |o| async move {
+            client
+                .list_schedules_page(o.from, o.to, o.status.as_ref(), page, SCHEDULE_PAGE_SIZE)
+                .await
+        })
+    }
+
+    /// One page (1-based) of a customer's schedules in `[from, to)`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "customerUid: string, options: ListSchedulesOptions, page: number"
+    )]
+    pub fn list_schedules_by_customer_page<'env>(
+        &self,
+        env: &'env Env,
+        customer_uid: Option<Unknown<'env>>,
+        options: Option<Unknown<'env>>,
+        page: u32,
+    ) -> napi::Result<PromiseRaw<'env, SchedulePageOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("customer_uid", customer_uid)
+            .and_then(|uid| Ok((uid, ListSchedulesOptions::read(options)?)));
+        settle(env, args, move |(uid, o)| async move {
+            client
+                .list_schedules_by_customer_page(&uid, o.from, o.to, o.status.as_ref(), page)
+                .await
+        })
+    }
+
+    /// One page (1-based) of the payments made with a billing key, 20 a page.
+    #[napi(catch_unwind, ts_args_type = "customerUid: string, page: number")]
+    pub fn list_customer_payments_page<'env>(
+        &self,
+        env: &'env Env,
+        customer_uid: Option<Unknown<'env>>,
+        page: u32,
+    ) -> napi::Result<PromiseRaw<'env, PaymentPageOutcome>> {
+        let client = self.inner.clone();
+        let args = input::id("customer_uid", customer_uid);
+        settle(env, args, move |uid| async move {
+            client.list_customer_payments_page(&uid, page).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "customerUids: string[]")]
+    pub fn get_billing_keys<'env>(
+        &self,
+        env: &'env Env,
+        customer_uids: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, FoundBillingKeysOutcome>> {
+        let client = self.inner.clone();
+        let args = input::strings("customer_uids", customer_uids);
+        settle(env, args, move |uids| async move {
+            client.get_billing_keys(&uids).await
+        })
+    }
+
+    #[napi(catch_unwind, ts_args_type = "impUids: string[]")]
+    pub fn get_payments<'env>(
+        &self,
+        env: &'env Env,
+        imp_uids: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, FoundPaymentsOutcome>> {
+        let client = self.inner.clone();
+        let args = input::strings("imp_uids", imp_uids);
+        settle(env, args, move |uids| async move {
+            client.get_payments(&uids).await
+        })
+    }
+
+    /// Parses a webhook body, fetches the payment by its `imp_uid` and checks its
+    /// `merchant_uid`.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "body: string | Buffer, contentType: string"
+    )]
+    pub fn verify_webhook<'env>(
+        &self,
+        env: &'env Env,
+        body: Option<Unknown<'env>>,
+        content_type: Option<Unknown<'env>>,
+    ) -> napi::Result<PromiseRaw<'env, VerifiedWebhookOutcome>> {
+        let client = self.inner.clone();
+        let args = input::bytes("body", body).and_then(|body| {
+            let content_type = match input::given(content_type) {
+                Some(v) => input::string("content_type", v)?,
+                None => return Err(output::invalid("content_type", "is required")),
+            };
+            Ok((body, content_type))
+        });
+        settle(env, args, move |(body, content_type)| async move {
+            client.verify_webhook(&body, &content_type).await
+        })
     }
 
     /// Fetches (or reuses) an access token: a cheap way to check the credentials.

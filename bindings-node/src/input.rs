@@ -12,9 +12,10 @@ use crate::output::invalid;
 use iamport_subscribe as core;
 use iamport_subscribe::{
     Amount, Birth, CardNumber, Cvc, Error, Expiry, PaymentStatus, Pg, Pwd2Digit, Result,
+    ScheduleStatus, Timestamp,
 };
-use napi::bindgen_prelude::{FromNapiValue, Object, Unknown};
-use napi::{JsValue, ValueType};
+use napi::bindgen_prelude::{Array, BufferSlice, FromNapiValue, Object, Unknown};
+use napi::{JsDate, JsValue, ValueType};
 use napi_derive::napi;
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -81,6 +82,87 @@ pub(crate) fn string(field: &str, value: Unknown<'_>) -> Result<String> {
     String::from_unknown(value).map_err(|e| unreadable(field, e))
 }
 
+/// Latest accepted unix time (9999-12-31T23:59:59Z): a larger number is milliseconds by mistake.
+const MAX_UNIX_SECONDS: f64 = 253_402_300_799.0;
+
+/// A point in time: a `Date` (whole seconds, earlier ones: the API counts in seconds) or a whole
+/// number of unix seconds; otherwise `InvalidRequest` naming `field`.
+pub(crate) fn timestamp(field: &str, value: Unknown<'_>) -> Result<Timestamp> {
+    let seconds = match kind_of(&value) {
+        ValueType::Number => {
+            let n = f64::from_unknown(value).map_err(|e| unreadable(field, e))?;
+            if !(n.is_finite() && n.fract() == 0.0) {
+                return Err(invalid(
+                    field,
+                    "must be a whole number of unix seconds (or a Date)",
+                ));
+            }
+            n
+        }
+        ValueType::Object if value.is_date().unwrap_or(false) => {
+            let ms = JsDate::from_unknown(value)
+                .and_then(|d| d.value_of())
+                .map_err(|e| unreadable(field, e))?;
+            if !ms.is_finite() {
+                return Err(invalid(field, "is an invalid Date"));
+            }
+            (ms / 1000.0).floor()
+        }
+        _ => return Err(expect(field, "a Date or unix seconds", &value)),
+    };
+    if seconds.abs() > MAX_UNIX_SECONDS {
+        return Err(invalid(
+            field,
+            "is after the year 9999: unix time is in seconds, not milliseconds",
+        ));
+    }
+    // Whole and within ±2^38: the cast is exact.
+    Ok(seconds as Timestamp)
+}
+
+/// The items of a JS array, or `InvalidRequest` naming `field`.
+pub(crate) fn array<'env>(field: &str, value: Unknown<'env>) -> Result<Vec<Unknown<'env>>> {
+    let is_array = kind_of(&value) == ValueType::Object
+        && Object::from_unknown(value)
+            .and_then(|o| o.is_array())
+            .unwrap_or(false);
+    if !is_array {
+        return Err(expect(field, "an array", &value));
+    }
+    let items: Array<'env> = Array::from_unknown(value).map_err(|e| unreadable(field, e))?;
+    (0..items.len())
+        .map(|i| {
+            items
+                .get::<Unknown<'env>>(i)
+                .map_err(|e| unreadable(field, e))?
+                .ok_or_else(|| invalid(field, "changed while it was read"))
+        })
+        .collect()
+}
+
+/// An array of strings (`merchantUids`, `impUids`, ...); a bad item is named `field[i]`.
+pub(crate) fn strings(field: &str, value: Option<Unknown<'_>>) -> Result<Vec<String>> {
+    let value = given(value).ok_or_else(|| invalid(field, "is required"))?;
+    array(field, value)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| string(&format!("{field}[{i}]"), item))
+        .collect()
+}
+
+/// Bytes: a string (as UTF-8) or a `Buffer`.
+pub(crate) fn bytes(field: &str, value: Option<Unknown<'_>>) -> Result<Vec<u8>> {
+    let value = given(value).ok_or_else(|| invalid(field, "is required"))?;
+    if kind_of(&value) == ValueType::String {
+        return string(field, value).map(String::into_bytes);
+    }
+    if value.is_buffer().unwrap_or(false) {
+        let buffer = BufferSlice::from_unknown(value).map_err(|e| unreadable(field, e))?;
+        return Ok(buffer.to_vec());
+    }
+    Err(expect(field, "a string or a Buffer", &value))
+}
+
 /// `null` and `undefined` are "not given".
 pub(crate) fn given(value: Option<Unknown<'_>>) -> Option<Unknown<'_>> {
     value.filter(|v| !matches!(kind_of(v), ValueType::Undefined | ValueType::Null))
@@ -89,8 +171,8 @@ pub(crate) fn given(value: Option<Unknown<'_>>) -> Option<Unknown<'_>> {
 /// The fields of one JS object, read by name; `finish` refuses the keys nobody asked for.
 pub(crate) struct Fields<'env> {
     object: Object<'env>,
-    /// Prefix of unknown keys in errors (`"card."` inside a request).
-    path: &'static str,
+    /// Prefix of unknown keys in errors (`"card."` inside a request, `"schedules[2]."` in a list).
+    path: String,
     /// The type, for the error about an unknown key.
     type_name: &'static str,
     known: Vec<&'static str>,
@@ -102,7 +184,7 @@ impl<'env> Fields<'env> {
         value: Unknown<'env>,
         field: &str,
         type_name: &'static str,
-        path: &'static str,
+        path: impl Into<String>,
     ) -> Result<Self> {
         if kind_of(&value) != ValueType::Object {
             return Err(expect(field, &format!("a {type_name} object"), &value));
@@ -116,7 +198,7 @@ impl<'env> Fields<'env> {
         }
         Ok(Fields {
             object,
-            path,
+            path: path.into(),
             type_name,
             known: Vec::new(),
         })
@@ -192,6 +274,18 @@ impl<'env> Fields<'env> {
                 bool::from_unknown(v).map_err(|e| unreadable(field, e))
             })
             .transpose()
+    }
+
+    /// A point in time: a `Date` or unix seconds.
+    pub(crate) fn timestamp(&mut self, key: &'static str, field: &str) -> Result<Timestamp> {
+        let value = self.required(key, field)?;
+        timestamp(field, value)
+    }
+
+    /// A list; each item is read by the caller.
+    pub(crate) fn array(&mut self, key: &'static str, field: &str) -> Result<Vec<Unknown<'env>>> {
+        let value = self.required(key, field)?;
+        array(field, value)
     }
 
     /// A nested object, read with its own `Fields`.
@@ -779,6 +873,243 @@ impl CancelPaymentRequest {
     }
 }
 
+/// One future charge of a `schedule` request.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug)]
+pub struct ScheduleEntry {
+    /// Unique order id of this charge (≤ 40 characters).
+    pub merchant_uid: String,
+    /// When to charge: a `Date` (whole seconds) or unix seconds.
+    #[napi(ts_type = "Date | number")]
+    pub schedule_at: Timestamp,
+    #[napi(ts_type = "number")]
+    pub amount: Amount,
+    /// Order name (≤ 40 characters).
+    pub name: Option<String>,
+    /// Defaults to `KRW` at the API.
+    pub currency: Option<String>,
+    #[napi(ts_type = "number")]
+    pub tax_free: Option<Amount>,
+    #[napi(ts_type = "number")]
+    pub vat_amount: Option<Amount>,
+    pub buyer: Option<Buyer>,
+    pub custom_data: Option<String>,
+    /// Webhook URL for this charge's result, overriding the console setting.
+    pub notice_url: Option<String>,
+    pub card_quota: Option<u32>,
+    pub interest_free_by_merchant: Option<bool>,
+    pub use_card_point: Option<bool>,
+    pub product_type: Option<String>,
+    pub product_count: Option<u32>,
+    pub cash_receipt_type: Option<String>,
+    pub browser_ip: Option<String>,
+    pub bypass: Option<String>,
+    pub promotion_id: Option<String>,
+    /// PG-specific extras.
+    #[napi(ts_type = "Record<string, string>")]
+    pub extra: Option<BTreeMap<String, String>>,
+}
+
+impl ScheduleEntry {
+    fn read(value: Unknown<'_>, index: usize) -> Result<Self> {
+        let path = format!("schedules[{index}].");
+        let mut f = Fields::of(value, "schedules", "ScheduleEntry", path)?;
+        let e = ScheduleEntry {
+            merchant_uid: f.string("merchantUid", "merchant_uid")?,
+            schedule_at: f.timestamp("scheduleAt", "schedule_at")?,
+            amount: f.amount("amount", "amount")?,
+            name: f.opt_string("name", "name")?,
+            currency: f.opt_string("currency", "currency")?,
+            tax_free: f.opt_amount("taxFree", "tax_free")?,
+            vat_amount: f.opt_amount("vatAmount", "vat_amount")?,
+            buyer: Some(Buyer::read(&mut f)?),
+            custom_data: f.opt_string("customData", "custom_data")?,
+            notice_url: f.opt_string("noticeUrl", "notice_url")?,
+            card_quota: f.opt_u32("cardQuota", "card_quota")?,
+            interest_free_by_merchant: f
+                .opt_bool("interestFreeByMerchant", "interest_free_by_merchant")?,
+            use_card_point: f.opt_bool("useCardPoint", "use_card_point")?,
+            product_type: f.opt_string("productType", "product_type")?,
+            product_count: f.opt_u32("productCount", "product_count")?,
+            cash_receipt_type: f.opt_string("cashReceiptType", "cash_receipt_type")?,
+            browser_ip: f.opt_string("browserIp", "browser_ip")?,
+            bypass: f.opt_string("bypass", "bypass")?,
+            promotion_id: f.opt_string("promotionId", "promotion_id")?,
+            extra: f.opt_string_map("extra", "extra")?,
+        };
+        f.finish()?;
+        Ok(e)
+    }
+
+    fn into_core(self) -> core::ScheduleEntry {
+        let ScheduleEntry {
+            merchant_uid,
+            schedule_at,
+            amount,
+            name,
+            currency,
+            tax_free,
+            vat_amount,
+            buyer,
+            custom_data,
+            notice_url,
+            card_quota,
+            interest_free_by_merchant,
+            use_card_point,
+            product_type,
+            product_count,
+            cash_receipt_type,
+            browser_ip,
+            bypass,
+            promotion_id,
+            extra,
+        } = self;
+        core::ScheduleEntry {
+            merchant_uid,
+            schedule_at,
+            amount,
+            name,
+            currency,
+            tax_free,
+            vat_amount,
+            buyer: buyer.unwrap_or_default().into_core(),
+            custom_data,
+            notice_url,
+            card_quota,
+            interest_free_by_merchant,
+            use_card_point,
+            product_type,
+            product_count,
+            cash_receipt_type,
+            browser_ip,
+            bypass,
+            promotion_id,
+            extra,
+        }
+    }
+}
+
+/// `schedule`: future charges of the billing key `customerUid`; with `card`, the key is issued
+/// first.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug)]
+pub struct ScheduleRequest {
+    /// ≤ 80 characters.
+    pub customer_uid: String,
+    /// At least one charge; each `merchantUid` once.
+    pub schedules: Vec<ScheduleEntry>,
+    /// Only when `customerUid` has no billing key yet: a key is issued with it first.
+    pub card: Option<CardDetails>,
+    /// A test charge of this amount validates the card and is cancelled at once.
+    #[napi(ts_type = "number")]
+    pub checking_amount: Option<Amount>,
+    /// Channel of a new key (older accounts; newer ones use `channelKey`).
+    #[napi(ts_type = "string")]
+    pub pg: Option<Pg>,
+    pub channel_key: Option<String>,
+    pub customer_id: Option<String>,
+}
+
+impl ScheduleRequest {
+    pub(crate) fn read(value: Unknown<'_>) -> Result<core::ScheduleRequest> {
+        let mut f = Fields::of(value, "request", "ScheduleRequest", "")?;
+        let customer_uid = f.string("customerUid", "customer_uid")?;
+        let schedules = f
+            .array("schedules", "schedules")?
+            .into_iter()
+            .enumerate()
+            .map(|(i, entry)| ScheduleEntry::read(entry, i))
+            .collect::<Result<Vec<_>>>()?;
+        let card = f.value("card", "card")?;
+        let r = ScheduleRequest {
+            customer_uid,
+            schedules,
+            card: card.map(|c| CardDetails::read(Some(c))).transpose()?,
+            checking_amount: f.opt_amount("checkingAmount", "checking_amount")?,
+            pg: opt_pg(&mut f)?,
+            channel_key: f.opt_string("channelKey", "channel_key")?,
+            customer_id: f.opt_string("customerId", "customer_id")?,
+        };
+        f.finish()?;
+        Ok(r.into_core())
+    }
+
+    fn into_core(self) -> core::ScheduleRequest {
+        let ScheduleRequest {
+            customer_uid,
+            schedules,
+            card,
+            checking_amount,
+            pg,
+            channel_key,
+            customer_id,
+        } = self;
+        core::ScheduleRequest {
+            customer_uid,
+            schedules: schedules
+                .into_iter()
+                .map(ScheduleEntry::into_core)
+                .collect(),
+            card: card.map(CardDetails::into_core),
+            checking_amount,
+            pg,
+            channel_key,
+            customer_id,
+        }
+    }
+}
+
+/// `unschedule`'s options.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug)]
+pub struct UnscheduleOptions {
+    /// Revoke only schedules of this billing key.
+    pub customer_uid: Option<String>,
+}
+
+impl UnscheduleOptions {
+    pub(crate) fn read(value: Option<Unknown<'_>>) -> Result<Self> {
+        let Some(value) = given(value) else {
+            return Ok(UnscheduleOptions { customer_uid: None });
+        };
+        let mut f = Fields::of(value, "options", "UnscheduleOptions", "")?;
+        let o = UnscheduleOptions {
+            customer_uid: f.opt_string("customerUid", "customer_uid")?,
+        };
+        f.finish()?;
+        Ok(o)
+    }
+}
+
+/// The window of a schedule listing: `[from, to)`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug)]
+pub struct ListSchedulesOptions {
+    /// A `Date` or unix seconds (inclusive).
+    #[napi(ts_type = "Date | number")]
+    pub from: Timestamp,
+    /// A `Date` or unix seconds (exclusive).
+    #[napi(ts_type = "Date | number")]
+    pub to: Timestamp,
+    /// Only schedules in this state.
+    #[napi(ts_type = "Schedule['scheduleStatus']")]
+    pub status: Option<ScheduleStatus>,
+}
+
+impl ListSchedulesOptions {
+    pub(crate) fn read(value: Option<Unknown<'_>>) -> Result<Self> {
+        let value = given(value).ok_or_else(|| invalid("from", "is required"))?;
+        let mut f = Fields::of(value, "options", "ListSchedulesOptions", "")?;
+        let o = ListSchedulesOptions {
+            from: f.timestamp("from", "from")?,
+            to: f.timestamp("to", "to")?,
+            status: f.opt_string("status", "status")?.map(ScheduleStatus::from),
+        };
+        f.finish()?;
+        Ok(o)
+    }
+}
+
 /// A lookup argument (`customerUid`, `impUid`, `merchantUid`, `reason`): a string.
 pub(crate) fn id(field: &str, value: Option<Unknown<'_>>) -> Result<String> {
     match given(value) {
@@ -790,6 +1121,14 @@ pub(crate) fn id(field: &str, value: Option<Unknown<'_>>) -> Result<String> {
 /// An optional lookup argument.
 pub(crate) fn opt_id(field: &str, value: Option<Unknown<'_>>) -> Result<Option<String>> {
     given(value).map(|v| string(field, v)).transpose()
+}
+
+/// A required point in time argument (`scheduleAt`).
+pub(crate) fn required_timestamp(field: &str, value: Option<Unknown<'_>>) -> Result<Timestamp> {
+    match given(value) {
+        Some(v) => timestamp(field, v),
+        None => Err(invalid(field, "is required")),
+    }
 }
 
 /// An optional payment status filter.

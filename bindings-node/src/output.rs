@@ -362,6 +362,213 @@ impl From<core::BillingKey> for BillingKey {
     }
 }
 
+/// A scheduled charge (`ScheduleResultAnnotation`).
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub customer_uid: String,
+    pub merchant_uid: String,
+    /// The payment made when it ran.
+    pub imp_uid: Option<String>,
+    pub pg_provider: Option<String>,
+    pub pg_id: Option<String>,
+    pub customer_id: Option<String>,
+    /// When it is (or was) due.
+    pub schedule_at: Option<DateTime<Utc>>,
+    pub executed_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub amount: f64,
+    pub currency: Option<String>,
+    pub name: Option<String>,
+    pub buyer_name: Option<String>,
+    pub buyer_email: Option<String>,
+    pub buyer_tel: Option<String>,
+    pub buyer_addr: Option<String>,
+    pub buyer_postcode: Option<String>,
+    pub custom_data: Option<String>,
+    /// `scheduled` (waiting), `executed` (attempted: see `paymentStatus`), `revoked`, or a status
+    /// this version does not know.
+    #[napi(ts_type = "'scheduled' | 'executed' | 'revoked' | (string & {})")]
+    pub schedule_status: String,
+    /// `null` until it ran; then `paid`, `failed`, or `cancelled` (refunded later).
+    #[napi(ts_type = "Payment['status']")]
+    pub payment_status: Option<String>,
+    pub fail_reason: Option<String>,
+    pub promotion_id: Option<String>,
+}
+
+impl From<core::Schedule> for Schedule {
+    fn from(s: core::Schedule) -> Self {
+        // Destructured, so that a field added to core fails to compile here until it is exposed.
+        let core::Schedule {
+            schedule_at,
+            executed_at,
+            revoked_at,
+            amount,
+            schedule_status,
+            payment_status,
+            customer_uid,
+            merchant_uid,
+            imp_uid,
+            pg_provider,
+            pg_id,
+            customer_id,
+            currency,
+            name,
+            buyer_name,
+            buyer_email,
+            buyer_tel,
+            buyer_addr,
+            buyer_postcode,
+            custom_data,
+            fail_reason,
+            promotion_id,
+        } = s;
+        Schedule {
+            schedule_at: date(schedule_at),
+            executed_at: date(executed_at),
+            revoked_at: date(revoked_at),
+            amount: number(&amount),
+            schedule_status: schedule_status.as_str().to_owned(),
+            payment_status: payment_status.map(|p| p.as_str().to_owned()),
+            customer_uid,
+            merchant_uid,
+            imp_uid,
+            pg_provider,
+            pg_id,
+            customer_id,
+            currency,
+            name,
+            buyer_name,
+            buyer_email,
+            buyer_tel,
+            buyer_addr,
+            buyer_postcode,
+            custom_data,
+            fail_reason,
+            promotion_id,
+        }
+    }
+}
+
+/// One page of a schedule listing (the package's iterators read these).
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct SchedulePage {
+    pub total: f64,
+    pub previous: Option<u32>,
+    pub next: Option<u32>,
+    pub list: Vec<Schedule>,
+}
+
+impl From<core::SchedulePage> for SchedulePage {
+    fn from(p: core::SchedulePage) -> Self {
+        let core::SchedulePage {
+            total,
+            previous,
+            next,
+            list,
+        } = p;
+        SchedulePage {
+            // Totals stay far below 2^53, where f64 is exact.
+            total: total as f64,
+            previous,
+            next,
+            list: list.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One page of a payment listing (the package's iterators read these).
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct PaymentPage {
+    pub total: f64,
+    pub previous: Option<u32>,
+    pub next: Option<u32>,
+    pub list: Vec<Payment>,
+}
+
+impl From<core::PaymentPage> for PaymentPage {
+    fn from(p: core::PaymentPage) -> Self {
+        let core::PaymentPage {
+            total,
+            previous,
+            next,
+            list,
+        } = p;
+        PaymentPage {
+            // Totals stay far below 2^53, where f64 is exact.
+            total: total as f64,
+            previous,
+            next,
+            list: list.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Billing keys looked up together: those found, and the ids without one.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct FoundBillingKeys {
+    pub found: Vec<BillingKey>,
+    pub missing: Vec<String>,
+}
+
+impl From<core::Found<core::BillingKey>> for FoundBillingKeys {
+    fn from(f: core::Found<core::BillingKey>) -> Self {
+        let core::Found { found, missing } = f;
+        FoundBillingKeys {
+            found: found.into_iter().map(Into::into).collect(),
+            missing,
+        }
+    }
+}
+
+/// Payments looked up together: those found, and the ids of none.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct FoundPayments {
+    pub found: Vec<Payment>,
+    pub missing: Vec<String>,
+}
+
+impl From<core::Found<core::Payment>> for FoundPayments {
+    fn from(f: core::Found<core::Payment>) -> Self {
+        let core::Found { found, missing } = f;
+        FoundPayments {
+            found: found.into_iter().map(Into::into).collect(),
+            missing,
+        }
+    }
+}
+
+/// A webhook confirmed against the API.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct VerifiedWebhook {
+    /// The payment as the API has it now: the truth, act on this.
+    pub payment: Payment,
+    /// The `status` the webhook announced. It can differ from `payment.status` when the payment
+    /// changed since (refunded after `paid`). Deduplicate deliveries on
+    /// (`payment.impUid`, `reportedStatus`).
+    #[napi(ts_type = "Payment['status']")]
+    pub reported_status: String,
+}
+
+impl From<core::VerifiedWebhook> for VerifiedWebhook {
+    fn from(v: core::VerifiedWebhook) -> Self {
+        let core::VerifiedWebhook {
+            payment,
+            reported_status,
+        } = v;
+        VerifiedWebhook {
+            payment: payment.into(),
+            reported_status,
+        }
+    }
+}
+
 /// A core error as data. The package's JS layer turns it into the error class of its `code`
 /// (napi cannot give a rejected promise's error a custom class or `code`).
 #[napi(object, use_nullable = true, object_from_js = false)]
@@ -500,49 +707,93 @@ pub struct EmptyOutcome {
     pub error: Option<NativeError>,
 }
 
-impl From<core::Result<core::Payment>> for PaymentOutcome {
-    fn from(r: core::Result<core::Payment>) -> Self {
-        match r {
-            Ok(v) => PaymentOutcome {
-                value: Some(v.into()),
-                error: None,
-            },
-            Err(e) => PaymentOutcome {
-                value: None,
-                error: Some(e.into()),
-            },
-        }
-    }
+/// The settled value of a call that gives a scheduled charge.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct ScheduleOutcome {
+    pub value: Option<Schedule>,
+    pub error: Option<NativeError>,
 }
 
-impl From<core::Result<core::BillingKey>> for BillingKeyOutcome {
-    fn from(r: core::Result<core::BillingKey>) -> Self {
-        match r {
-            Ok(v) => BillingKeyOutcome {
-                value: Some(v.into()),
-                error: None,
-            },
-            Err(e) => BillingKeyOutcome {
-                value: None,
-                error: Some(e.into()),
-            },
-        }
-    }
+/// The settled value of a call that gives a list of scheduled charges.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct ScheduleListOutcome {
+    pub value: Option<Vec<Schedule>>,
+    pub error: Option<NativeError>,
 }
 
-impl From<core::Result<Vec<core::Payment>>> for PaymentListOutcome {
-    fn from(r: core::Result<Vec<core::Payment>>) -> Self {
-        match r {
-            Ok(v) => PaymentListOutcome {
-                value: Some(v.into_iter().map(Into::into).collect()),
-                error: None,
-            },
-            Err(e) => PaymentListOutcome {
-                value: None,
-                error: Some(e.into()),
-            },
+/// The settled value of one page of a schedule listing.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct SchedulePageOutcome {
+    pub value: Option<SchedulePage>,
+    pub error: Option<NativeError>,
+}
+
+/// The settled value of one page of a payment listing.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct PaymentPageOutcome {
+    pub value: Option<PaymentPage>,
+    pub error: Option<NativeError>,
+}
+
+/// The settled value of a lookup of several billing keys.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct FoundBillingKeysOutcome {
+    pub value: Option<FoundBillingKeys>,
+    pub error: Option<NativeError>,
+}
+
+/// The settled value of a lookup of several payments.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct FoundPaymentsOutcome {
+    pub value: Option<FoundPayments>,
+    pub error: Option<NativeError>,
+}
+
+/// The settled value of a webhook verification.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug)]
+pub struct VerifiedWebhookOutcome {
+    pub value: Option<VerifiedWebhook>,
+    pub error: Option<NativeError>,
+}
+
+/// `From<core::Result<$core>> for $outcome`: the value converted, or the error as data.
+macro_rules! outcome_from {
+    ($($outcome:ident: $core:ty => |$v:ident| $convert:expr;)*) => {$(
+        impl From<core::Result<$core>> for $outcome {
+            fn from(r: core::Result<$core>) -> Self {
+                match r {
+                    Ok($v) => $outcome {
+                        value: Some($convert),
+                        error: None,
+                    },
+                    Err(e) => $outcome {
+                        value: None,
+                        error: Some(e.into()),
+                    },
+                }
+            }
         }
-    }
+    )*};
+}
+
+outcome_from! {
+    PaymentOutcome: core::Payment => |v| v.into();
+    BillingKeyOutcome: core::BillingKey => |v| v.into();
+    PaymentListOutcome: Vec<core::Payment> => |v| v.into_iter().map(Into::into).collect();
+    ScheduleOutcome: core::Schedule => |v| v.into();
+    ScheduleListOutcome: Vec<core::Schedule> => |v| v.into_iter().map(Into::into).collect();
+    SchedulePageOutcome: core::SchedulePage => |v| v.into();
+    PaymentPageOutcome: core::PaymentPage => |v| v.into();
+    FoundBillingKeysOutcome: core::Found<core::BillingKey> => |v| v.into();
+    FoundPaymentsOutcome: core::Found<core::Payment> => |v| v.into();
+    VerifiedWebhookOutcome: core::VerifiedWebhook => |v| v.into();
 }
 
 impl From<core::Result<()>> for EmptyOutcome {

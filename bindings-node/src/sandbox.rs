@@ -3,12 +3,13 @@
 
 use crate::input::{Fields, given};
 use crate::output::{NativeError, Payment, invalid};
+use chrono::{DateTime, Utc};
 use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
 use iamport_subscribe as core;
 use napi::bindgen_prelude::{Either, Env, PromiseRaw, Unknown};
 use napi_derive::napi;
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Settings of a sandbox; every one has a default.
@@ -76,12 +77,58 @@ impl SandboxOptions {
     }
 }
 
+/// One delivery attempt of a webhook, as the sandbox recorded it.
+#[napi(object, use_nullable = true, object_from_js = false)]
+#[derive(Debug, Clone)]
+pub struct WebhookDelivery {
+    /// Where it was POSTed.
+    pub url: String,
+    /// The exact request body.
+    pub body: String,
+    /// The `Content-Type` header sent.
+    pub content_type: String,
+    /// HTTP status of the receiver's answer; `null` when none came (see `error`).
+    pub status: Option<u32>,
+    /// Network error or timeout, when there was no answer.
+    pub error: Option<String>,
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub attempt: u32,
+    /// Sandbox clock when the attempt was made.
+    pub at: DateTime<Utc>,
+}
+
+impl From<iamport_sandbox::WebhookDelivery> for WebhookDelivery {
+    fn from(d: iamport_sandbox::WebhookDelivery) -> Self {
+        // Destructured, so that a field added to the sandbox fails to compile here until it is
+        // exposed.
+        let iamport_sandbox::WebhookDelivery {
+            url,
+            body,
+            content_type,
+            status,
+            error,
+            attempt,
+            at,
+        } = d;
+        WebhookDelivery {
+            url,
+            body,
+            content_type,
+            status: status.map(u32::from),
+            error,
+            attempt,
+            at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
+        }
+    }
+}
+
 /// The native half of the package's `Sandbox`; use `Sandbox` instead.
 #[napi]
 #[derive(Debug)]
 pub struct NativeSandbox {
-    // Taken by `close`; `None` afterwards.
-    inner: Mutex<Option<Sandbox>>,
+    // Taken by `close`; `None` afterwards. Shared with a pending `advance_clock`, which waits for
+    // webhook deliveries without holding the lock.
+    inner: Mutex<Option<Arc<Sandbox>>>,
     url: String,
     imp_key: String,
     imp_secret: String,
@@ -106,7 +153,7 @@ pub fn start_sandbox<'env>(
             url: sandbox.url(),
             imp_key: sandbox.imp_key().to_owned(),
             imp_secret: sandbox.imp_secret().to_owned(),
-            inner: Mutex::new(Some(sandbox)),
+            inner: Mutex::new(Some(Arc::new(sandbox))),
         }))
     })
 }
@@ -118,7 +165,13 @@ fn closed() -> napi::Error {
 impl NativeSandbox {
     fn with<T>(&self, f: impl FnOnce(&Sandbox) -> T) -> napi::Result<T> {
         let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.as_ref().map(f).ok_or_else(closed)
+        guard.as_deref().map(f).ok_or_else(closed)
+    }
+
+    /// The sandbox itself, to use without holding the lock (across an `await`).
+    fn shared(&self) -> napi::Result<Arc<Sandbox>> {
+        let guard = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.clone().ok_or_else(closed)
     }
 }
 
@@ -180,10 +233,14 @@ impl NativeSandbox {
         self.with(|s| s.set_response_delay(Duration::from_millis(ms.into())))
     }
 
-    /// Moves the sandbox clock forward (token expiry and all timestamps follow it).
+    /// Moves the sandbox clock forward (token expiry and all timestamps follow it); resolves
+    /// once the schedules that became due ran and their webhooks were delivered.
     #[napi(catch_unwind)]
-    pub fn advance_clock(&self, seconds: u32) -> napi::Result<()> {
-        self.with(|s| s.advance_clock(Duration::from_secs(seconds.into())))
+    pub async fn advance_clock(&self, seconds: u32) -> napi::Result<()> {
+        let sandbox = self.shared()?;
+        sandbox.advance_clock(Duration::from_secs(seconds.into()));
+        sandbox.settle().await;
+        Ok(())
     }
 
     /// The sandbox clock, in unix seconds.
@@ -192,13 +249,31 @@ impl NativeSandbox {
         self.with(Sandbox::now)
     }
 
+    /// Where webhooks without a `notice_url` go; `null`: they are not sent (the default).
+    #[napi(catch_unwind)]
+    pub fn set_webhook_url(&self, url: Option<String>) -> napi::Result<()> {
+        self.with(|s| s.set_webhook_url(url))
+    }
+
+    /// Every webhook delivery attempt so far, oldest first.
+    #[napi(catch_unwind)]
+    pub fn webhook_deliveries(&self) -> napi::Result<Vec<WebhookDelivery>> {
+        self.with(|s| {
+            s.webhook_deliveries()
+                .into_iter()
+                .map(WebhookDelivery::from)
+                .collect()
+        })
+    }
+
     /// Forgets every issued access token: their next use gets HTTP 401.
     #[napi(catch_unwind)]
     pub fn revoke_tokens(&self) -> napi::Result<()> {
         self.with(Sandbox::revoke_tokens)
     }
 
-    /// Clears payments, billing keys, tokens, counters and exchanges.
+    /// Clears payments, billing keys, schedules, tokens, counters, exchanges and recorded webhook
+    /// deliveries (the clock, the response delay and the webhook URL stay).
     #[napi(catch_unwind)]
     pub fn reset(&self) -> napi::Result<()> {
         self.with(Sandbox::reset)
@@ -212,7 +287,9 @@ impl NativeSandbox {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(sandbox) = sandbox {
+        // While an `advance_clock` still waits for deliveries it holds the sandbox too: the
+        // server then stops when that call lets go of it (dropping a sandbox stops it).
+        if let Some(Ok(sandbox)) = sandbox.map(Arc::try_unwrap) {
             sandbox.shutdown().await;
         }
         Ok(())

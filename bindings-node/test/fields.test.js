@@ -36,6 +36,7 @@ test('every declared input field is read, none is refused as unknown', async (t)
   const types = interfaces()
   const sandbox = await sandboxFor(t)
   const client = sandbox.client()
+  const entry = { merchantUid: 'o', scheduleAt: 1_900_000_000, amount: 1 }
   const inputs = {
     PayAgainRequest: (key) =>
       client.payAgain({ customerUid: 'c', merchantUid: 'o', amount: 1, [key]: wrong }),
@@ -46,6 +47,10 @@ test('every declared input field is read, none is refused as unknown', async (t)
     CardDetails: (key) => new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', [key]: wrong }),
     ClientOptions: (key) => new Client({ impKey: 'k', impSecret: 's', [key]: wrong }),
     SandboxOptions: (key) => Sandbox.start({ [key]: wrong }),
+    ScheduleRequest: (key) => client.schedule({ customerUid: 'c', schedules: [entry], [key]: wrong }),
+    ScheduleEntry: (key) => client.schedule({ customerUid: 'c', schedules: [{ ...entry, [key]: wrong }] }),
+    UnscheduleOptions: (key) => client.unschedule(['o'], { [key]: wrong }),
+    ListSchedulesOptions: (key) => client.listSchedules({ from: 1, to: 2, [key]: wrong }).next(),
   }
   for (const [type, use] of Object.entries(inputs)) {
     const fields = types[type]

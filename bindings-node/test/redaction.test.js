@@ -146,6 +146,56 @@ test('no card data or secret in any rendering of cards, requests, clients, resul
   check('TimeoutError', await caught(slow.payOnetime({ ...onetime, merchantUid: 'red-5' })))
   sandbox.setResponseDelay(0)
 
+  // Schedules, listings, lookups by several ids, webhooks.
+  const scheduleRequest = {
+    customerUid: 'cust-red-3',
+    card: new Card(CARD),
+    schedules: [{ merchantUid: 'red-s1', scheduleAt: sandbox.now(), amount: 9900, buyer: { name: 'Kim' } }],
+  }
+  scheduleRequest.schedules[0].scheduleAt = new Date(sandbox.now().getTime() + 3600 * 1000)
+  check('schedule request', scheduleRequest)
+  check('schedules', await client.schedule(scheduleRequest))
+  check('schedule', await client.getSchedule('red-s1'))
+  const from = sandbox.now()
+  const to = new Date(from.getTime() + 86400 * 1000)
+  check('schedule listing (iterator)', client.listSchedules({ from, to }))
+  const listed = []
+  for await (const s of client.listSchedules({ from, to })) listed.push(s)
+  for await (const s of client.listSchedulesByCustomer('cust-red-3', { from, to })) listed.push(s)
+  check('schedule listings', listed)
+  const paymentsListed = []
+  for await (const p of client.listCustomerPayments('cust-red')) paymentsListed.push(p)
+  check('customer payments listing', paymentsListed)
+  check('unscheduled', await client.unscheduleAll('cust-red-3'))
+  check('billing keys found', await client.getBillingKeys(['cust-red', 'cust-red-3', 'nobody']))
+  check('payments found', await client.getPayments([payment.impUid, 'imps_000000000009']))
+  // A delivery that fails (nothing listens) records its error.
+  sandbox.setWebhookUrl(`http://127.0.0.1:${await closedPort()}/hook`)
+  await client.schedule({
+    customerUid: 'cust-red-2',
+    schedules: [{ merchantUid: 'red-s2', scheduleAt: new Date(sandbox.now().getTime() + 60 * 1000), amount: 9900 }],
+  })
+  await sandbox.advanceClock(3600)
+  const deliveries = sandbox.webhookDeliveries()
+  assert.ok(deliveries.length === 1 && deliveries.every((d) => d.error !== null), JSON.stringify(deliveries))
+  check('webhook deliveries', deliveries)
+  const webhook = JSON.stringify({ imp_uid: payment.impUid, merchant_uid: 'red-1', status: 'paid' })
+  check('verified webhook', await client.verifyWebhook(webhook, 'application/json'))
+  check('verified webhook (Buffer)', await client.verifyWebhook(Buffer.from(webhook), 'application/json'))
+  check('InvalidRequestError (webhook body)', await caught(client.verifyWebhook('{"imp_uid": 1', 'application/json')))
+  check('InvalidRequestError (webhook merchant_uid)', await caught(client.verifyWebhook(webhook.replace('red-1', 'red-x'), 'application/json')))
+  check('NotFoundError (webhook)', await caught(client.verifyWebhook(webhook.replace(payment.impUid, 'imps_000000000001'), 'application/json')))
+  check('CardDeclinedError (retrySchedule)', await caught(client.retrySchedule('red-s2')))
+  check('InvalidRequestError (unschedule)', await caught(client.unschedule([])))
+  check('InvalidRequestError (schedule card)', await caught(client.schedule({ ...scheduleRequest, card: new Card({ ...CARD, cvc: '12' }) })))
+  check('InvalidRequestError (schedule plain card)', await caught(client.schedule({ ...scheduleRequest, card: CARD })))
+  let listingError
+  try {
+    for await (const s of client.listSchedules({ from: 'yesterday', to })) listed.push(s)
+  } catch (e) {
+    listingError = e
+  }
+  check('InvalidRequestError (listing)', listingError)
   const codes = new Set(
     seen.filter((l) => l.endsWith('Error') || l.includes('Error (')).map((l) => l.split(' ')[0]),
   )

@@ -5,6 +5,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
+const http = require('node:http')
 const path = require('node:path')
 const { pkg, camel, sandboxFor } = require('./helpers.js')
 
@@ -42,19 +43,12 @@ function request(args) {
   return out
 }
 
-// The operations of core this package exposes. A scenario using another one (added to core after
-// this package) is reported as skipped, naming the operations, rather than failing.
-const supported = new Set([
-  'pay_onetime',
-  'issue_billing_key',
-  'pay_again',
-  'cancel_payment',
-  'get_billing_key',
-  'delete_billing_key',
-  'get_payment',
-  'find_payment',
-  'find_all_payments',
-])
+/** Every item of a paged listing (the package's async iterators). */
+async function all(iterator) {
+  const items = []
+  for await (const item of iterator) items.push(item)
+  return items
+}
 
 function call(client, op, args) {
   switch (op) {
@@ -76,23 +70,104 @@ function call(client, op, args) {
       return client.findPayment(args.merchant_uid, args.status)
     case 'find_all_payments':
       return client.findAllPayments(args.merchant_uid, args.status)
+    case 'schedule': {
+      const { schedules, ...rest } = args
+      return client.schedule({ ...request(rest), schedules: schedules.map(request) })
+    }
+    case 'unschedule':
+      return client.unschedule(args.merchant_uids, { customerUid: args.customer_uid })
+    case 'unschedule_all':
+      return client.unscheduleAll(args.customer_uid)
+    case 'get_schedule':
+      return client.getSchedule(args.merchant_uid)
+    case 'update_schedule':
+      return client.updateSchedule(args.merchant_uid, args.schedule_at)
+    case 'reschedule':
+      return client.reschedule(args.merchant_uid, args.schedule_at)
+    case 'retry_schedule':
+      return client.retrySchedule(args.merchant_uid)
+    case 'list_schedules':
+      return all(client.listSchedules({ from: args.from, to: args.to, status: args.status }))
+    case 'list_schedules_by_customer':
+      return all(
+        client.listSchedulesByCustomer(args.customer_uid, { from: args.from, to: args.to, status: args.status }),
+      )
+    case 'list_customer_payments':
+      return all(client.listCustomerPayments(args.customer_uid))
+    case 'get_billing_keys':
+      return client.getBillingKeys(args.customer_uids)
+    case 'get_payments':
+      return client.getPayments(args.imp_uids)
+    case 'verify_webhook':
+      return client.verifyWebhook(args.body, args.content_type)
     default:
       throw new Error(`unknown op ${op}`)
   }
 }
 
-/** Replaces `"${name}"` strings with saved values. */
+/** Replaces `"${name}"` strings with saved values, and `${name}` inside longer strings with the
+ * value's text. */
 function substitute(value, vars) {
-  if (typeof value === 'string' && value.startsWith('${') && value.endsWith('}')) {
+  if (typeof value === 'string' && value.startsWith('${') && value.endsWith('}') && value.indexOf('${', 1) === -1) {
     const key = value.slice(2, -1)
     assert.ok(key in vars, `unknown variable ${key}`)
     return vars[key]
+  }
+  if (typeof value === 'string' && value.includes('${')) {
+    const text = value.replace(/\$\{(\w+)\}/g, (_, key) => {
+      assert.ok(key in vars, `unknown variable ${key} in ${value}`)
+      return String(vars[key])
+    })
+    assert.ok(!text.includes('${'), `unknown variable in ${value}`)
+    return text
   }
   if (Array.isArray(value)) return value.map((v) => substitute(v, vars))
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, vars)]))
   }
   return value
+}
+
+/** Generated values: `{"$repeat": n, "item": ...}` (with `{i}` in strings) and
+ * `{"$from_now": s, "$step": t}` (the sandbox clock's now + s + i·t, unix seconds). */
+function expand(value, now, i) {
+  if (Array.isArray(value)) return value.map((v) => expand(v, now, i))
+  if (value !== null && typeof value === 'object') {
+    if ('$repeat' in value) {
+      return Array.from({ length: value.$repeat }, (_, k) => expand(value.item, now, k))
+    }
+    if ('$from_now' in value) return now + value.$from_now + (value.$step ?? 0) * (i ?? 0)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v, now, i)]))
+  }
+  if (typeof value === 'string' && i !== undefined) return value.replaceAll('{i}', String(i))
+  return value
+}
+
+/** A webhook receiver on 127.0.0.1:0 that records each POST (content type and body) and answers
+ * 200; closed when the test ends. */
+async function startReceiver(t) {
+  const received = []
+  const server = http.createServer((req, res) => {
+    const chunks = []
+    req.on('data', (chunk) => chunks.push(chunk))
+    req.on('end', () => {
+      // Recorded before the answer: the sandbox counts a delivery done when the answer arrives.
+      received.push({ contentType: req.headers['content-type'] ?? '', body: Buffer.concat(chunks) })
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('OK')
+    })
+  })
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  t.after(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
+  return { url: `http://127.0.0.1:${server.address().port}/hook`, received }
 }
 
 /** `expected` (snake_case keys) is contained in `actual` (camelCase keys). */
@@ -129,6 +204,29 @@ function errorFields(kind, error) {
   }
 }
 
+/** List expectations: `count`, `unique_by`, `each`, `reported_statuses`. */
+function checkList(expected, actual, at) {
+  const listed = ['count', 'unique_by', 'each', 'reported_statuses'].filter((k) => expected[k] !== undefined)
+  if (listed.length === 0) return
+  assert.ok(Array.isArray(actual), `${at}: expected a list for ${listed.join(', ')}, got ${actual}`)
+  if (expected.count !== undefined) assert.equal(actual.length, expected.count, `${at}: count`)
+  if (expected.unique_by !== undefined) {
+    const key = camel(expected.unique_by)
+    const values = actual.map((item) => JSON.stringify(item[key]))
+    assert.equal(new Set(values).size, values.length, `${at}: ${expected.unique_by} repeats`)
+  }
+  if (expected.each !== undefined) {
+    actual.forEach((item, i) => assertSubset(expected.each, item, `${at}[${i}]`))
+  }
+  if (expected.reported_statuses !== undefined) {
+    assert.deepEqual(
+      actual.map((v) => v.reportedStatus),
+      expected.reported_statuses,
+      `${at}: reported statuses`,
+    )
+  }
+}
+
 function checkLedger(expected, ledger, at) {
   const rows =
     expected.merchant_uid === undefined
@@ -150,40 +248,48 @@ const files = fs
   .sort()
 
 test('the scenario files are found', () => {
-  assert.ok(files.length >= 16, `only ${files.length} scenario files in ${scenarioDir}`)
+  assert.ok(files.length >= 20, `only ${files.length} scenario files in ${scenarioDir}`)
 })
 
 for (const file of files) {
   const scenario = JSON.parse(fs.readFileSync(path.join(scenarioDir, file), 'utf8'))
   const name = path.basename(file, '.json')
 
-  const missing = [...new Set(scenario.steps.map((s) => s.op))].filter((op) => !supported.has(op))
-  const skip = missing.length > 0 && `not in the Node package yet: ${missing.join(', ')}`
-
-  test(`scenario ${name}`, { skip }, async (t) => {
+  test(`scenario ${name}`, async (t) => {
     const options = {}
     if (scenario.sandbox?.billing_key_not_found === 'spec') options.billingKeyNotFound = 'spec'
     const sandbox = await sandboxFor(t, options)
     const client = sandbox.client()
+    const receiver = scenario.webhook_receiver === true ? await startReceiver(t) : null
+    if (receiver) sandbox.setWebhookUrl(receiver.url)
     const vars = {}
     assert.ok(scenario.steps.length > 0, `${name}: no steps`)
     for (const [i, step] of scenario.steps.entries()) {
       const at = `${name} step ${i} (${step.op}${step.note ? `, ${step.note}` : ''})`
-      const args = substitute(step.args, vars)
+      const now = Math.floor(sandbox.now().getTime() / 1000)
+      const args = expand(substitute(step.args ?? {}, vars), now)
       const before = sandbox.totalRequests()
       let result
       let error
       try {
-        result = await call(client, step.op, args)
+        if (step.op === 'advance_clock') {
+          // Resolves once the schedules that became due ran and their webhooks were delivered.
+          result = await sandbox.advanceClock(args.seconds)
+        } else if (step.op === 'verify_received_webhooks') {
+          assert.ok(receiver, `${at}: the scenario has no webhook_receiver`)
+          result = []
+          for (const { contentType, body } of receiver.received) {
+            result.push(await client.verifyWebhook(body, contentType))
+          }
+        } else {
+          result = await call(client, step.op, args)
+        }
       } catch (e) {
         error = e
       }
       const sent = sandbox.totalRequests() - before
 
-      if (step.expect.result !== undefined) {
-        assert.equal(error, undefined, `${at}: expected a result, got ${error}`)
-        assertSubset(substitute(step.expect.result, vars), result, `${at}: result`)
-      } else {
+      if (step.expect.error !== undefined) {
         const expected = step.expect.error
         assert.ok(error !== undefined, `${at}: expected ${expected.kind}, got a result`)
         const [Class, code] = errorClasses[expected.kind]
@@ -192,6 +298,12 @@ for (const file of files) {
         assert.equal(error.code, code, `${at}: code`)
         const { kind, ...fields } = expected
         assertSubset(fields, errorFields(kind, error), `${at}: error`)
+      } else {
+        if (error !== undefined) throw new Error(`${at}: expected a result, got ${error}`, { cause: error })
+        if (step.expect.result !== undefined) {
+          assertSubset(substitute(step.expect.result, vars), result, `${at}: result`)
+        }
+        checkList(step.expect, result, at)
       }
       if (step.sent === false) assert.equal(sent, 0, `${at}: the request should not have been sent`)
       for (const [variable, field] of Object.entries(step.save ?? {})) {

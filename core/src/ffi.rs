@@ -3,8 +3,10 @@
 //! The models and requests derive `uniffi::Record`/`uniffi::Enum` where they are defined; this
 //! file declares the namespace and how the types uniffi has no built-in form for cross the FFI:
 //! exact amounts as decimal text, card data and secrets as strings that the foreign side wraps in
-//! masking types (configured in `bindings-ffi/uniffi.toml`), and string maps.
+//! masking types (configured in `bindings-ffi/uniffi.toml`), and string maps. `PaymentPage` (from
+//! `models.rs`) is declared here as a record, field for field (the compiler checks the list).
 
+use crate::models::{Payment, PaymentPage};
 use crate::money::Amount;
 use crate::secret::{Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};
 use std::collections::{BTreeMap, HashMap};
@@ -79,6 +81,17 @@ uniffi::custom_type!(StringMap, HashMap<String, String>, {
     lower: |map| map.into_iter().collect(),
     try_lift: |map| Ok(map.into_iter().collect()),
 });
+
+/// One page of payments (`PagedPaymentAnnotation`), as the `*_page` listing calls return it.
+#[uniffi::remote(Record)]
+pub struct PaymentPage {
+    pub total: u64,
+    /// Previous page number, `None` on the first page.
+    pub previous: Option<u32>,
+    /// Next page number, `None` on the last page.
+    pub next: Option<u32>,
+    pub list: Vec<Payment>,
+}
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,9 @@ import {
   IamportError,
   InvalidRequestError,
   IssueBillingKeyRequest,
+  ListSchedulesOptions,
+  FoundBillingKeys,
+  FoundPayments,
   NetworkError,
   NotFoundError,
   OutcomeUnknownError,
@@ -23,7 +26,14 @@ import {
   Payment,
   PaymentStatus,
   Sandbox,
+  Schedule,
+  ScheduleEntry,
+  ScheduleRequest,
+  ScheduleStatus,
   TimeoutError,
+  UnscheduleOptions,
+  VerifiedWebhook,
+  WebhookDelivery,
 } from 'iamport-subscribe'
 
 async function seedFlow(client: Client): Promise<Payment | null> {
@@ -146,6 +156,94 @@ async function everyMethod(client: Client): Promise<void> {
   console.log(all.length + paidOnly.length + history, client.baseUrl, client.toJSON().baseUrl)
 }
 
+async function schedules(client: Client): Promise<void> {
+  // Every field of a schedule entry and of a schedule request.
+  const entry: Required<ScheduleEntry> = {
+    merchantUid: 'order-2027-01',
+    scheduleAt: new Date('2027-01-01T00:00:00Z'),
+    amount: 9900,
+    name: 'Monthly plan',
+    currency: 'KRW',
+    taxFree: 0,
+    vatAmount: 900,
+    buyer: { name: 'Kim', email: 'kim@example.com', tel: '010', addr: 'Seoul', postcode: '04524' },
+    customData: '{}',
+    noticeUrl: 'https://shop.example.com/hook',
+    cardQuota: 0,
+    interestFreeByMerchant: false,
+    useCardPoint: false,
+    productType: 'digital',
+    productCount: 1,
+    cashReceiptType: 'person',
+    browserIp: '127.0.0.1',
+    bypass: '',
+    promotionId: 'promo',
+    extra: { naverUseCfm: '20261231' },
+  }
+  const request: Required<ScheduleRequest> = {
+    customerUid: 'customer-42',
+    schedules: [entry, { merchantUid: 'order-2027-02', scheduleAt: 1_801_440_000, amount: 9900 }],
+    card: new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030-12' }),
+    checkingAmount: 1000,
+    pg: 'nice',
+    channelKey: 'channel-key',
+    customerId: 'toss-customer',
+  }
+  const made: Schedule[] = await client.schedule(request)
+  const first: Schedule = made[0]
+  const at: Date | null = first.scheduleAt
+  const executed: Date | null = first.executedAt
+  const revokedAt: Date | null = first.revokedAt
+  const state: ScheduleStatus = first.scheduleStatus
+  const paymentState: PaymentStatus | null = first.paymentStatus
+  const amount: number = first.amount
+  const fields: (string | null)[] = [
+    first.customerUid, first.merchantUid, first.impUid, first.pgProvider, first.pgId, first.customerId,
+    first.currency, first.name, first.buyerName, first.buyerEmail, first.buyerTel, first.buyerAddr,
+    first.buyerPostcode, first.customData, first.failReason, first.promotionId,
+  ]
+  const options: UnscheduleOptions = { customerUid: 'customer-42' }
+  const revoked: Schedule[] = await client.unschedule(['order-2027-02'], options)
+  await client.unschedule(['order-2027-02'])
+  const all: Schedule[] = await client.unscheduleAll('customer-42')
+  const one: Schedule = await client.getSchedule('order-2027-01')
+  const moved: Schedule = await client.updateSchedule(one.merchantUid, new Date('2027-01-02T00:00:00Z'))
+  const again: Schedule = await client.reschedule(moved.merchantUid, 1_801_526_400)
+  try {
+    const paid: Payment = await client.retrySchedule(again.merchantUid)
+    console.log(paid.paidAt)
+  } catch (e) {
+    if (!(e instanceof CardDeclinedError)) throw e
+  }
+
+  const window: Required<ListSchedulesOptions> = { from: new Date(), to: 1_900_000_000, status: 'scheduled' }
+  for await (const s of client.listSchedules(window)) console.log(s.merchantUid)
+  for await (const s of client.listSchedules({ from: 0, to: 1 })) console.log(s.scheduleAt?.getTime())
+  const byCustomer: AsyncGenerator<Schedule, void, undefined> = client.listSchedulesByCustomer('customer-42', window)
+  const next: IteratorResult<Schedule, void> = await byCustomer.next()
+  if (!next.done) console.log(next.value.scheduleStatus)
+  await byCustomer.return()
+  for await (const p of client.listCustomerPayments('customer-42')) {
+    const payment: Payment = p
+    console.log(payment.impUid)
+  }
+
+  const keys: FoundBillingKeys = await client.getBillingKeys(['customer-42', 'customer-43'])
+  const found: BillingKey[] = keys.found
+  const missingKeys: string[] = keys.missing
+  const payments: FoundPayments = await client.getPayments(['imps_1', 'imps_2'])
+  const foundPayments: Payment[] = payments.found
+
+  const body = '{"imp_uid":"imps_1","merchant_uid":"order-2027-01","status":"paid"}'
+  const verified: VerifiedWebhook = await client.verifyWebhook(body, 'application/json')
+  const fromBuffer: VerifiedWebhook = await client.verifyWebhook(Buffer.from(body), 'application/json; charset=utf-8')
+  const fromBytes: VerifiedWebhook = await client.verifyWebhook(new TextEncoder().encode(body), 'application/json')
+  const reported: PaymentStatus = verified.reportedStatus
+  const dedupeKey = `${fromBuffer.payment.impUid}:${fromBytes.reportedStatus}`
+  console.log(at, executed, revokedAt, state, paymentState, amount, fields, revoked, all, found, missingKeys)
+  console.log(foundPayments, payments.missing, reported, dedupeKey)
+}
+
 function describe(e: unknown): string {
   if (!(e instanceof IamportError)) return String(e)
   const code: ErrorCode = e.code
@@ -169,7 +267,18 @@ async function withSandbox(): Promise<void> {
   const total: number = sandbox.totalRequests()
   const ledger: Payment[] = sandbox.ledger()
   sandbox.setResponseDelay(10)
-  sandbox.advanceClock(60)
+  await schedules(client)
+  sandbox.setWebhookUrl('http://127.0.0.1:8080/hook')
+  await sandbox.advanceClock(60)
+  sandbox.setWebhookUrl(null)
+  const deliveries: WebhookDelivery[] = sandbox.webhookDeliveries()
+  const delivery: WebhookDelivery | undefined = deliveries[0]
+  if (delivery) {
+    const status: number | null = delivery.status
+    const error: string | null = delivery.error
+    const deliveredAt: Date = delivery.at
+    console.log(delivery.url, delivery.body, delivery.contentType, delivery.attempt, status, error, deliveredAt)
+  }
   const now: Date = sandbox.now()
   sandbox.revokeTokens()
   sandbox.reset()

@@ -11,6 +11,8 @@ import io.github.iamportsubscribe.models.ImpSecret
 import io.github.iamportsubscribe.models.IssueBillingKeyRequest
 import io.github.iamportsubscribe.models.PayOnetimeRequest
 import io.github.iamportsubscribe.models.Pwd2Digit
+import io.github.iamportsubscribe.models.ScheduleEntry
+import io.github.iamportsubscribe.models.ScheduleRequest
 import io.github.iamportsubscribe.models.amountToWire
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -57,6 +59,15 @@ class MaskingTest {
         assertMasked(IssueBillingKeyRequest(customerUid = "c1", card = card).toString())
         assertMasked(ClientOptions(impKey = "key", impSecret = ImpSecret("s3cr3t-imp")).toString())
         assertMasked(listOf(card, mapOf("card" to card)).toString())
+        // Issue 6: a schedule request that issues the key first carries the card.
+        val schedule = ScheduleRequest(
+            customerUid = "c1",
+            schedules = listOf(ScheduleEntry(merchantUid = "o1", scheduleAt = 1_900_000_000L, amount = BigDecimal(9900))),
+            card = card,
+        )
+        assertMasked(schedule.toString())
+        assertMasked(schedule.copy(schedules = schedule.schedules + schedule.schedules).toString())
+        assertEquals(true, schedule.toString().contains("****-****-****-4444"), schedule.toString())
     }
 
     @Test
@@ -85,6 +96,19 @@ class MaskingTest {
                     }
                     assertMasked(e.message ?: "")
                     assertMasked(e.toString())
+                    val s = assertThrows<IamportException.InvalidRequest> {
+                        runBlocking {
+                            client.schedule(
+                                ScheduleRequest(
+                                    customerUid = "c1",
+                                    schedules = listOf(ScheduleEntry(merchantUid = "o1", scheduleAt = sandbox.now() + 3600, amount = BigDecimal(3000))),
+                                    card = bad,
+                                ),
+                            )
+                        }
+                    }
+                    assertMasked(s.message ?: "")
+                    assertMasked(s.toString())
                 }
                 // A charge that reached the API: its payment carries only the API's masked number.
                 val paid = client.payOnetime(PayOnetimeRequest(merchantUid = "o2", amount = BigDecimal(3000), card = card))

@@ -1,10 +1,13 @@
 // Test helpers: a JSON view of the generated records (so results compare with the scenario files'
-// snake_case JSON, like the Rust runner does with serde), error views and subset matching.
+// snake_case JSON, like the Rust runner does with serde), error views, subset matching and a
+// webhook receiver.
 package io.github.iamportsubscribe
 
+import com.sun.net.httpserver.HttpServer
 import io.github.iamportsubscribe.models.MaskedSecret
 import io.github.iamportsubscribe.models.PaymentStatus
 import io.github.iamportsubscribe.models.Pg
+import io.github.iamportsubscribe.models.ScheduleStatus
 import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonNull
@@ -12,6 +15,7 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import java.lang.reflect.Modifier
 import java.math.BigDecimal
+import java.net.InetSocketAddress
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Assertions.fail
@@ -31,7 +35,7 @@ fun jsonView(value: Any?): JsonElement = when (value) {
     is ULong -> JsonPrimitive(value.toString().toBigDecimal())
     is UShort -> JsonPrimitive(value.toInt())
     // Display of the Rust enum: the wire value.
-    is PaymentStatus, is Pg -> JsonPrimitive(value.toString())
+    is PaymentStatus, is ScheduleStatus, is Pg -> JsonPrimitive(value.toString())
     is MaskedSecret -> JsonPrimitive(value.toString())
     is List<*> -> JsonArray(value.map(::jsonView))
     is Map<*, *> -> JsonObject(value.entries.associate { (k, v) -> k.toString() to jsonView(v) })
@@ -106,4 +110,38 @@ fun assertSubset(expected: JsonElement, actual: JsonElement, at: String) {
         }
         else -> assertEquals(expected, actual, at)
     }
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 and a free port: records each POST (content type and body) and
+ * answers 200. It records before answering, so once the sandbox's delivery has finished
+ * (`advanceClock`, `settle`), the webhook is in [received].
+ */
+class WebhookReceiver : AutoCloseable {
+    private val received = mutableListOf<Pair<String, ByteArray>>()
+    private val server: HttpServer = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+
+    init {
+        server.createContext("/hook") { exchange ->
+            try {
+                val body = exchange.requestBody.readAllBytes()
+                val contentType = exchange.requestHeaders.getFirst("Content-Type") ?: ""
+                synchronized(received) { received += contentType to body }
+                val ok = "OK".toByteArray()
+                exchange.sendResponseHeaders(200, ok.size.toLong())
+                exchange.responseBody.use { it.write(ok) }
+            } finally {
+                exchange.close()
+            }
+        }
+        server.start()
+    }
+
+    /** The URL to give the sandbox. */
+    val url: String = "http://127.0.0.1:${server.address.port}/hook"
+
+    /** Every webhook received so far, oldest first: (content type, body). */
+    fun received(): List<Pair<String, ByteArray>> = synchronized(received) { received.toList() }
+
+    override fun close() = server.stop(0)
 }
