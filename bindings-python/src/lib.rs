@@ -11,7 +11,8 @@ mod sandbox;
 
 use iamport_subscribe::{
     Buyer, CancelPaymentRequest, CardDetails, Client, Error, IssueBillingKeyRequest,
-    PayAgainRequest, PayOnetimeRequest, PaymentStatus, ScheduleRequest, ScheduleStatus,
+    PayAgainRequest, PayOnetimeRequest, PaymentStatus, RequestOptions, RetryPolicy,
+    ScheduleRequest, ScheduleStatus,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError};
@@ -33,12 +34,14 @@ create_exception!(
 struct NativeClient {
     client: Client,
     pid: u32,
+    // The policy in force, as the base of `with_options` overrides.
+    retry: RetryPolicy,
 }
 
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (imp_key, imp_secret, base_url=None, tier=None, timeout=None, connect_timeout=None, user_agent=None, from_env=false))]
+    #[pyo3(signature = (imp_key, imp_secret, base_url=None, tier=None, timeout=None, connect_timeout=None, user_agent=None, from_env=false, max_retries=None, initial_backoff=None, max_backoff=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         imp_key: Option<String>,
@@ -49,6 +52,9 @@ impl NativeClient {
         connect_timeout: Option<f64>,
         user_agent: Option<String>,
         from_env: bool,
+        max_retries: Option<u32>,
+        initial_backoff: Option<f64>,
+        max_backoff: Option<f64>,
     ) -> PyResult<Self> {
         let mut builder = if from_env {
             Client::builder_from_env().map_err(native_error)?
@@ -73,16 +79,29 @@ impl NativeClient {
         if let Some(t) = connect_timeout {
             builder = builder.connect_timeout(seconds("connect_timeout", t)?);
         }
+        builder = builder.retry_policy(retry_policy(
+            RetryPolicy::default(),
+            max_retries,
+            initial_backoff,
+            max_backoff,
+        )?);
         builder = builder.user_agent(user_agent.unwrap_or_else(|| {
             concat!("iamport-subscribe-python/", env!("CARGO_PKG_VERSION")).to_owned()
         }));
         // The HTTP client's pool belongs to this process's runtime.
         let rt = runtime::get()?;
         let _entered = rt.enter();
+        let retry = retry_policy(
+            RetryPolicy::default(),
+            max_retries,
+            initial_backoff,
+            max_backoff,
+        )?;
         let client = builder.build().map_err(native_error)?;
         Ok(NativeClient {
             client,
             pid: std::process::id(),
+            retry,
         })
     }
 
@@ -90,6 +109,32 @@ impl NativeClient {
     #[getter]
     fn base_url(&self) -> String {
         self.client.base_url().to_owned()
+    }
+
+    /// The same client (connections, token) with per-call settings.
+    #[pyo3(signature = (timeout=None, max_retries=None, initial_backoff=None, max_backoff=None))]
+    fn with_options(
+        &self,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+        initial_backoff: Option<f64>,
+        max_backoff: Option<f64>,
+    ) -> PyResult<Self> {
+        let options = RequestOptions {
+            timeout: timeout.map(|t| seconds("timeout", t)).transpose()?,
+            retry: Some(retry_policy(
+                self.retry.clone(),
+                max_retries,
+                initial_backoff,
+                max_backoff,
+            )?),
+        };
+        let retry = options.retry.clone().unwrap_or_default();
+        Ok(NativeClient {
+            client: self.client.with_options(options),
+            pid: self.pid,
+            retry,
+        })
     }
 
     /// Runs `op` to completion with the GIL released.
@@ -136,6 +181,25 @@ impl NativeClient {
         }
         Ok(())
     }
+}
+
+fn retry_policy(
+    base: RetryPolicy,
+    max_retries: Option<u32>,
+    initial_backoff: Option<f64>,
+    max_backoff: Option<f64>,
+) -> PyResult<RetryPolicy> {
+    let mut policy = base;
+    if let Some(n) = max_retries {
+        policy.max_retries = n;
+    }
+    if let Some(b) = initial_backoff {
+        policy.initial_backoff = seconds("initial_backoff", b)?;
+    }
+    if let Some(b) = max_backoff {
+        policy.max_backoff = seconds("max_backoff", b)?;
+    }
+    Ok(policy)
 }
 
 fn seconds(field: &str, value: f64) -> PyResult<Duration> {

@@ -143,6 +143,24 @@ impl NativeSandbox {
         self.with(|s| s.set_response_delay(d))
     }
 
+    /// Installs a fault plan given as JSON (`{"seed": 1, "rules": [{"route": "...",
+    /// "probability": 0.2, "fault": {"type": "drop_after_commit"}}]}`).
+    fn set_faults_json(&self, plan_json: &str) -> PyResult<()> {
+        let plan: iamport_sandbox::FaultPlan = serde_json::from_str(plan_json)
+            .map_err(|e| PyValueError::new_err(format!("invalid fault plan: {e}")))?;
+        plan.validate()
+            .map_err(|e| PyValueError::new_err(format!("invalid fault plan: {e}")))?;
+        self.with(|s| s.set_faults(plan))
+    }
+
+    fn clear_faults(&self) -> PyResult<()> {
+        self.with(|s| s.clear_faults())
+    }
+
+    fn fault_counts(&self) -> PyResult<std::collections::BTreeMap<String, u64>> {
+        self.with(|s| s.fault_counts())
+    }
+
     fn reset(&self) -> PyResult<()> {
         self.with(|s| s.reset())
     }

@@ -6,6 +6,7 @@ use crate::requests::{
     CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
     check_customer_uid, check_imp_uid, check_merchant_uid,
 };
+use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
 use crate::secret::{AccessToken, ImpSecret};
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
@@ -42,6 +43,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    retry: RetryPolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -54,6 +56,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -68,6 +71,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("iamport-subscribe-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -117,6 +121,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Retries of requests that are safe to repeat, and reconciliation of ambiguous charges;
+    /// default: 2 retries, 0.5 s doubling to 5 s (see [`crate::retry`]).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
     /// Checks the configuration and creates the client (and its connection pool).
     pub fn build(self) -> Result<Client> {
         let imp_key = self
@@ -159,6 +170,10 @@ impl ClientBuilder {
                 may_have_reached_server: false,
             })?;
         Ok(Client {
+            settings: Settings {
+                timeout: None,
+                retry: self.retry,
+            },
             inner: Arc::new(Inner {
                 http,
                 base_url,
@@ -208,6 +223,21 @@ fn parse_base_url(raw: &str) -> Result<Url> {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    settings: Settings,
+}
+
+/// Per-client (or per-call, through `with_options`) settings.
+#[derive(Clone, Debug)]
+struct Settings {
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+}
+
+/// One answer: status, the server's `Retry-After`, body.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    bytes: bytes::Bytes,
 }
 
 struct Inner {
@@ -226,6 +256,7 @@ impl fmt::Debug for Client {
             .field("imp_key", &self.inner.imp_key)
             .field("imp_secret", &self.inner.imp_secret)
             .field("tier", &self.inner.tier)
+            .field("retry", &self.settings.retry)
             .finish_non_exhaustive()
     }
 }
@@ -264,6 +295,22 @@ impl Client {
         Ok(builder)
     }
 
+    /// The same client (same connections and token) with per-call settings, e.g.
+    /// `client.with_options(RequestOptions { retry: Some(RetryPolicy::none()), ..Default::default() })`.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let mut settings = self.settings.clone();
+        if options.timeout.is_some() {
+            settings.timeout = options.timeout;
+        }
+        if let Some(retry) = options.retry {
+            settings.retry = retry;
+        }
+        Client {
+            inner: self.inner.clone(),
+            settings,
+        }
+    }
+
     /// The API this client talks to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
@@ -275,15 +322,12 @@ impl Client {
     /// the card is also stored as a billing key. A declined card is `Error::CardDeclined`.
     pub async fn pay_onetime(&self, request: &PayOnetimeRequest) -> Result<Payment> {
         request.validate()?;
-        let payment = self
-            .call(
-                Method::POST,
-                &["subscribe", "payments", "onetime"],
-                &[],
-                Some(request),
-            )
-            .await?;
-        declined_or_paid(payment)
+        self.charge(
+            &["subscribe", "payments", "onetime"],
+            request,
+            &request.merchant_uid,
+        )
+        .await
     }
 
     /// Issue (or replace) the billing key `customer_uid` (`POST /subscribe/customers/{customer_uid}`).
@@ -331,15 +375,12 @@ impl Client {
     /// `Error::CardDeclined`, never a success.
     pub async fn pay_again(&self, request: &PayAgainRequest) -> Result<Payment> {
         request.validate()?;
-        let payment = self
-            .call(
-                Method::POST,
-                &["subscribe", "payments", "again"],
-                &[],
-                Some(request),
-            )
-            .await?;
-        declined_or_paid(payment)
+        self.charge(
+            &["subscribe", "payments", "again"],
+            request,
+            &request.merchant_uid,
+        )
+        .await
     }
 
     /// One payment by its `imp_uid` (test-channel payments included).
@@ -406,8 +447,7 @@ impl Client {
     /// repeated partial refund safe.
     pub async fn cancel_payment(&self, request: &CancelPaymentRequest) -> Result<Payment> {
         request.validate()?;
-        self.call(Method::POST, &["payments", "cancel"], &[], Some(request))
-            .await
+        self.refund(request).await
     }
 
     /// Fetches (or reuses) an access token: a cheap way to check the credentials.
@@ -432,7 +472,8 @@ impl Client {
         Ok(url)
     }
 
-    /// An authenticated call: the token is attached, a 401 refreshes it once and retries once.
+    /// An authenticated call with retries: lookups (GET) are repeated on any transient failure,
+    /// other requests only when they provably did not take effect (see [`crate::retry`]).
     pub(crate) async fn call<T, B>(
         &self,
         method: Method,
@@ -446,39 +487,305 @@ impl Client {
     {
         let url = self.url(segments, query)?;
         let body = encode_body(body)?;
+        let repeatable = method == Method::GET;
+        let mut retry = 0;
+        loop {
+            let Attempt {
+                result,
+                retry_after,
+                token_refused,
+            } = self.call_once(&method, &url, body.as_ref()).await;
+            let again = match &result {
+                Err(_) if token_refused => true,
+                Err(e) => match verdict(e) {
+                    Verdict::NotApplied => true,
+                    Verdict::Ambiguous => repeatable,
+                    Verdict::Final => false,
+                },
+                Ok(_) => false,
+            };
+            if !again || retry >= self.settings.retry.max_retries {
+                return result;
+            }
+            self.pause(retry, retry_after).await;
+            retry += 1;
+        }
+    }
+
+    async fn pause(&self, retry: u32, retry_after: Option<Duration>) {
+        let wait = self.settings.retry.backoff(retry, retry_after);
+        tracing::debug!(retry, wait_ms = wait.as_millis() as u64, "iamport retry");
+        tokio::time::sleep(wait).await;
+    }
+
+    /// One authenticated exchange: the token is attached, a 401 refreshes it once and retries once.
+    async fn call_once<T: DeserializeOwned>(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&Zeroizing<Vec<u8>>>,
+    ) -> Attempt<T> {
         let mut refreshed = false;
         loop {
-            let token = self.inner.tokens.get(self).await?;
-            let mut auth =
-                HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret())).map_err(
-                    |_| Error::Api {
-                        http_status: 200,
-                        code: Some(0),
-                        message: "the access token is not a valid header value".to_owned(),
-                    },
-                )?;
+            let token = match self.inner.tokens.get(self).await {
+                Ok(t) => t,
+                Err(e) => return Attempt::of(Err(e), None),
+            };
+            let auth = HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret()));
+            let Ok(mut auth) = auth else {
+                let e = Error::Api {
+                    http_status: 200,
+                    code: Some(0),
+                    message: "the access token is not a valid header value".to_owned(),
+                };
+                return Attempt::of(Err(e), None);
+            };
             auth.set_sensitive(true);
-            let (status, bytes) = self
-                .send(method.clone(), &url, Some(auth), body.as_ref())
-                .await?;
-            if status == 401 && !refreshed {
+            let answer = match self.send(method.clone(), url, Some(auth), body).await {
+                Ok(a) => a,
+                Err(e) => return Attempt::of(Err(e), None),
+            };
+            if answer.status == 401 && !refreshed {
                 refreshed = true;
                 self.inner.tokens.invalidate(token.generation);
                 continue;
             }
-            return decode(status, &bytes, false);
+            return Attempt {
+                // Refused for its token even after a refresh: nothing was processed, and the
+                // token may have been revoked by a race, so the request may be tried again.
+                token_refused: answer.status == 401,
+                result: decode(answer.status, &answer.bytes, false),
+                retry_after: answer.retry_after,
+            };
         }
     }
 
-    /// `POST /users/getToken`.
+    /// A charge, reconciled by `merchant_uid` whenever its outcome is ambiguous.
+    async fn charge<B: Serialize + ?Sized>(
+        &self,
+        segments: &[&str],
+        request: &B,
+        merchant_uid: &str,
+    ) -> Result<Payment> {
+        let url = self.url(segments, &[])?;
+        let body = encode_body(Some(request))?;
+        // The server's clock when this call began: failed attempts recorded before are not ours.
+        self.inner.tokens.get(self).await?;
+        let began = self.inner.tokens.server_now();
+        let unknown = || Error::OutcomeUnknown {
+            merchant_uid: merchant_uid.to_owned(),
+        };
+        let mut retry = 0;
+        let mut maybe_applied = false;
+        loop {
+            let Attempt {
+                result,
+                retry_after,
+                token_refused,
+            } = self
+                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .await;
+            let error = match result {
+                Ok(payment) => return declined_or_paid(payment),
+                // Refused as a duplicate after an ambiguous attempt: that attempt went through.
+                Err(Error::DuplicateOrder { .. }) if maybe_applied => {
+                    return match self.charge_outcome(merchant_uid, began).await {
+                        Some(Ok(found)) => declined_or_paid(found),
+                        _ => Err(unknown()),
+                    };
+                }
+                Err(e) => e,
+            };
+            let verdict = if token_refused {
+                Verdict::NotApplied
+            } else {
+                verdict(&error)
+            };
+            match verdict {
+                // Definite, unless an earlier attempt may have gone through: then only the ledger
+                // can tell.
+                Verdict::Final if maybe_applied => {
+                    return match self.charge_outcome(merchant_uid, began).await {
+                        Some(Ok(found)) => declined_or_paid(found),
+                        _ => Err(unknown()),
+                    };
+                }
+                Verdict::Final => return Err(error),
+                Verdict::NotApplied if retry >= self.settings.retry.max_retries => {
+                    return Err(if maybe_applied { unknown() } else { error });
+                }
+                Verdict::NotApplied => {}
+                Verdict::Ambiguous => {
+                    maybe_applied = true;
+                    tracing::debug!(merchant_uid, error = %error, "iamport charge outcome ambiguous");
+                    match self.charge_outcome(merchant_uid, began).await {
+                        Some(Ok(found)) => return declined_or_paid(found),
+                        // Nothing recorded (or the lookup failed): re-send while the budget lasts.
+                        _ if retry < self.settings.retry.max_retries => {}
+                        _ => return Err(unknown()),
+                    }
+                }
+            }
+            self.pause(retry, retry_after).await;
+            retry += 1;
+        }
+    }
+
+    /// What became of a charge: the order's paid (or since refunded) payment, else a failed
+    /// attempt made since `began`; `None` when nothing of this call is recorded, `Some(Err)` when
+    /// the lookup failed.
+    async fn charge_outcome(
+        &self,
+        merchant_uid: &str,
+        began: Option<i64>,
+    ) -> Option<Result<Payment>> {
+        let attempts = match self.find_all_payments(merchant_uid, None).await {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
+        if let Some(paid) = attempts
+            .iter()
+            .find(|p| matches!(p.status, PaymentStatus::Paid | PaymentStatus::Cancelled))
+        {
+            return Some(Ok(paid.clone()));
+        }
+        // A failed attempt counts only if made during this call (a minute's leeway for the
+        // estimate of the server's clock); attempts come most recent first.
+        let ours = |p: &&Payment| match (began, p.started_at) {
+            (Some(began), Some(started)) => started >= began - 60,
+            _ => false,
+        };
+        attempts
+            .iter()
+            .filter(|p| p.status == PaymentStatus::Failed)
+            .find(ours)
+            .cloned()
+            .map(Ok)
+    }
+
+    /// A refund, reconciled through the payment's balance whenever its outcome is ambiguous.
+    async fn refund(&self, request: &CancelPaymentRequest) -> Result<Payment> {
+        let url = self.url(&["payments", "cancel"], &[])?;
+        let body = encode_body(Some(request))?;
+        let order = request
+            .merchant_uid
+            .clone()
+            .or_else(|| request.imp_uid.clone())
+            .unwrap_or_default();
+        let unknown = || Error::OutcomeUnknown {
+            merchant_uid: order.clone(),
+        };
+        let mut retry = 0;
+        let mut maybe_applied = false;
+        loop {
+            let Attempt {
+                result,
+                retry_after,
+                token_refused,
+            } = self
+                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .await;
+            let error = match result {
+                Ok(payment) => return Ok(payment),
+                Err(e) => e,
+            };
+            let verdict = if token_refused {
+                Verdict::NotApplied
+            } else {
+                verdict(&error)
+            };
+            // A definite refusal of the first attempt is the answer. After an ambiguous attempt
+            // ("already cancelled", checksum mismatch) it may mean that attempt went through.
+            if verdict == Verdict::Final && !maybe_applied {
+                return Err(error);
+            }
+            if verdict != Verdict::NotApplied {
+                maybe_applied = true;
+                match self.refund_outcome(request).await {
+                    RefundOutcome::Done(payment) => return Ok(*payment),
+                    RefundOutcome::NotDone if verdict == Verdict::Final => return Err(error),
+                    RefundOutcome::NotDone => {}
+                    RefundOutcome::Unknown => return Err(unknown()),
+                }
+            }
+            if retry >= self.settings.retry.max_retries {
+                return Err(if maybe_applied { unknown() } else { error });
+            }
+            self.pause(retry, retry_after).await;
+            retry += 1;
+        }
+    }
+
+    async fn refund_outcome(&self, request: &CancelPaymentRequest) -> RefundOutcome {
+        let payment = match (&request.imp_uid, &request.merchant_uid) {
+            (Some(imp_uid), _) => self.get_payment(imp_uid).await,
+            (None, Some(merchant_uid)) => self
+                .find_all_payments(merchant_uid, None)
+                .await
+                .and_then(|all| {
+                    all.into_iter()
+                        .find(|p| {
+                            matches!(p.status, PaymentStatus::Paid | PaymentStatus::Cancelled)
+                        })
+                        .ok_or_else(|| Error::NotFound {
+                            message: "no paid payment for this merchant_uid".to_owned(),
+                        })
+                }),
+            (None, None) => return RefundOutcome::Unknown,
+        };
+        let Ok(payment) = payment else {
+            return RefundOutcome::Unknown;
+        };
+        match (request.amount, request.checksum) {
+            // A full refund is done once the payment is cancelled.
+            (None, _) if payment.status == PaymentStatus::Cancelled => {
+                RefundOutcome::Done(Box::new(payment))
+            }
+            (None, _) => RefundOutcome::NotDone,
+            // A partial refund is recognised by the balance it leaves behind.
+            (Some(amount), Some(checksum)) => {
+                let left = payment.cancellable_amount().as_decimal();
+                if left == checksum.as_decimal() - amount.as_decimal() {
+                    RefundOutcome::Done(Box::new(payment))
+                } else if left == checksum.as_decimal() {
+                    RefundOutcome::NotDone
+                } else {
+                    RefundOutcome::Unknown
+                }
+            }
+            // Without a checksum one partial refund cannot be told from another.
+            (Some(_), None) => RefundOutcome::Unknown,
+        }
+    }
+
+    /// `POST /users/getToken`, repeated on transient failures (asking again is always safe: the
+    /// API hands out the same token while it is valid).
     async fn fetch_token(&self) -> Result<TokenGrant> {
         let url = self.url(&["users", "getToken"], &[])?;
         let body = encode_body(Some(&TokenRequest {
             imp_key: &self.inner.imp_key,
             imp_secret: &self.inner.imp_secret,
         }))?;
-        let (status, bytes) = self.send(Method::POST, &url, None, body.as_ref()).await?;
-        decode(status, &bytes, true)
+        let mut retry = 0;
+        loop {
+            let (result, retry_after) =
+                match self.send(Method::POST, &url, None, body.as_ref()).await {
+                    Ok(answer) => (
+                        decode(answer.status, &answer.bytes, true),
+                        answer.retry_after,
+                    ),
+                    Err(e) => (Err(e), None),
+                };
+            match &result {
+                Err(e)
+                    if verdict(e) != Verdict::Final && retry < self.settings.retry.max_retries =>
+                {
+                    self.pause(retry, retry_after).await;
+                    retry += 1;
+                }
+                _ => return result,
+            }
+        }
     }
 
     /// One HTTP exchange, traced without its body.
@@ -488,7 +795,7 @@ impl Client {
         url: &Url,
         auth: Option<HeaderValue>,
         body: Option<&Zeroizing<Vec<u8>>>,
-    ) -> Result<(u16, bytes::Bytes)> {
+    ) -> Result<Answer> {
         let span = tracing::debug_span!(
             "iamport.request",
             method = %method,
@@ -501,6 +808,9 @@ impl Client {
         if let Some(auth) = auth {
             request = request.header(AUTHORIZATION, auth);
         }
+        if let Some(timeout) = self.settings.timeout {
+            request = request.timeout(timeout);
+        }
         if let Some(tier) = &self.inner.tier {
             request = request.header("Tier", tier.clone());
         }
@@ -512,6 +822,12 @@ impl Client {
         let result = async {
             let response = request.send().await.map_err(transport_error)?;
             let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(reqwest::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
             let bytes = response.bytes().await.map_err(|e| {
                 // The server answered, so the request certainly arrived.
                 let mut err = transport_error(e);
@@ -527,14 +843,18 @@ impl Client {
                 }
                 err
             })?;
-            Ok((status, bytes))
+            Ok(Answer {
+                status,
+                retry_after,
+                bytes,
+            })
         }
         .instrument(span.clone())
         .await;
         let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
         span.record("latency_ms", latency_ms);
         match &result {
-            Ok((status, _)) => {
+            Ok(Answer { status, .. }) => {
                 span.record("status", status);
                 tracing::debug!(parent: &span, status, latency_ms, "iamport answered");
             }
@@ -659,6 +979,9 @@ struct TokenCache {
     current: RwLock<Option<CachedToken>>,
     refresh: tokio::sync::Mutex<()>,
     generations: AtomicU64,
+    /// The server's clock (`now` of the last grant) and when it was read: an estimate of the
+    /// server's time, used to tell this call's charge attempts from older ones.
+    server_clock: RwLock<Option<(i64, Instant)>>,
 }
 
 #[derive(Clone)]
@@ -688,6 +1011,10 @@ impl TokenCache {
         }
         let asked_at = Instant::now();
         let grant = client.fetch_token().await?;
+        *self
+            .server_clock
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some((grant.now, Instant::now()));
         // Lifetime from the server's own clock (`expired_at - now`), so local clock skew does not
         // matter; counted from when we asked, to stay on the safe side.
         let lifetime =
@@ -702,6 +1029,15 @@ impl TokenCache {
         Ok(cached)
     }
 
+    /// The server's time now, estimated from the last grant.
+    fn server_now(&self) -> Option<i64> {
+        let clock = *self
+            .server_clock
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        clock.map(|(now, at)| now + i64::try_from(at.elapsed().as_secs()).unwrap_or(0))
+    }
+
     /// Drops the token of `generation` after the API refused it (a newer one is kept).
     fn invalidate(&self, generation: u64) {
         let mut guard = self.current.write().unwrap_or_else(PoisonError::into_inner);
@@ -709,4 +1045,29 @@ impl TokenCache {
             *guard = None;
         }
     }
+}
+
+/// One authenticated exchange's outcome.
+struct Attempt<T> {
+    result: Result<T>,
+    retry_after: Option<Duration>,
+    /// The API refused the access token (even after one refresh).
+    token_refused: bool,
+}
+
+impl<T> Attempt<T> {
+    fn of(result: Result<T>, retry_after: Option<Duration>) -> Self {
+        Attempt {
+            result,
+            retry_after,
+            token_refused: false,
+        }
+    }
+}
+
+/// What an ambiguous refund turned out to be.
+enum RefundOutcome {
+    Done(Box<Payment>),
+    NotDone,
+    Unknown,
 }

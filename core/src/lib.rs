@@ -37,6 +37,7 @@ mod models;
 mod money;
 mod pg;
 mod requests;
+pub mod retry;
 mod schedule;
 pub mod secret;
 mod webhook;
@@ -55,6 +56,7 @@ pub use requests::{
     Buyer, CancelPaymentRequest, CardDetails, IssueBillingKeyRequest, PayAgainRequest,
     PayOnetimeRequest,
 };
+pub use retry::{RequestOptions, RetryPolicy};
 pub use rust_decimal::Decimal;
 pub use schedule::{Found, Schedule, ScheduleEntry, SchedulePage, ScheduleRequest, ScheduleStatus};
 pub use secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};

@@ -4,7 +4,7 @@
 mod common;
 
 use iamport_sandbox::{Sandbox, SandboxConfig};
-use iamport_subscribe::{Client, ErrorKind};
+use iamport_subscribe::{Client, ErrorKind, RequestOptions, RetryPolicy};
 use std::time::Duration;
 
 const GET_TOKEN: &str = "POST /users/getToken";
@@ -88,7 +88,7 @@ async fn a_skewed_server_clock_does_not_matter() {
 }
 
 #[tokio::test]
-async fn a_persistent_401_is_an_authentication_error_after_one_retry() {
+async fn a_persistent_401_is_an_authentication_error_after_one_refresh_per_attempt() {
     // Tokens that are dead on arrival: every use is refused.
     let sandbox = Sandbox::start_with(SandboxConfig {
         token_ttl: Duration::ZERO,
@@ -97,11 +97,29 @@ async fn a_persistent_401_is_an_authentication_error_after_one_retry() {
     .await
     .unwrap();
     let client = common::client_for(&sandbox);
-    let err = client.get_billing_key("cust_x").await.unwrap_err();
+    // Without retries: getToken, 401, getToken, 401 — one refresh, one retry, no more.
+    let once = client.with_options(RequestOptions {
+        retry: Some(RetryPolicy::none()),
+        ..Default::default()
+    });
+    let err = once.get_billing_key("cust_x").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
-    // getToken, 401, getToken, 401 — and no third attempt.
     assert_eq!(count(&sandbox, GET_TOKEN), 2);
     assert_eq!(sandbox.total_requests(), 4);
+    // A refused token may be a revocation race, so the retry policy repeats the whole attempt:
+    // with 2 retries, three attempts of two refusals each, then the error.
+    let retrying = client.with_options(RequestOptions {
+        retry: Some(RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+        }),
+        ..Default::default()
+    });
+    let err = retrying.get_billing_key("cust_x").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    assert_eq!(count(&sandbox, GET_TOKEN), 2 + 6);
+    assert_eq!(sandbox.total_requests(), 4 + 12);
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@
 
 mod api;
 mod card;
+mod fault;
 mod input;
 mod model;
 mod schedule;
@@ -35,6 +36,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+pub use fault::{Fault, FaultPlan, FaultRule};
 use state::Shared;
 pub use webhook::{WebhookDelivery, WebhookFormat};
 
@@ -73,6 +75,9 @@ pub struct SandboxConfig {
     pub webhook_content_type: WebhookFormat,
     /// Extra delivery attempts after a network error or a non-200 answer, made immediately.
     pub webhook_retries: u32,
+    /// Fault plan in force from the start (`None`: every request is answered normally).
+    /// See [`Sandbox::set_faults`].
+    pub faults: Option<FaultPlan>,
 }
 
 impl Default for SandboxConfig {
@@ -87,6 +92,7 @@ impl Default for SandboxConfig {
             webhook_url: None,
             webhook_content_type: WebhookFormat::Json,
             webhook_retries: 0,
+            faults: None,
         }
     }
 }
@@ -103,6 +109,7 @@ impl fmt::Debug for SandboxConfig {
             .field("webhook_url", &self.webhook_url)
             .field("webhook_content_type", &self.webhook_content_type)
             .field("webhook_retries", &self.webhook_retries)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -116,10 +123,16 @@ pub struct Exchange {
     pub route: String,
     /// Request path (after trailing-slash normalisation), without the query.
     pub path: String,
-    /// HTTP status of the answer.
+    /// HTTP status of the answer; 0 when the connection was dropped without one.
     pub status: u16,
-    /// JSON body of the answer.
+    /// JSON body of the answer. Under a fault: what was sent, i.e. the error envelope, or a
+    /// malformed or truncated body as a JSON string; `null` (with `status` 0) when the
+    /// connection was dropped without an answer.
     pub body: serde_json::Value,
+    /// The injected fault's type name (`"drop_after_commit"`, ...); `None` (and absent from
+    /// the JSON) for a normal answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
 }
 
 /// A running sandbox server. Dropping it stops the server task.
@@ -315,9 +328,39 @@ impl Sandbox {
         self.shared.lock().delay = d;
     }
 
+    /// Replaces the fault plan: from the next API request on, faults are drawn from it (the
+    /// random sequence starts at `plan.seed`, the fault counts at zero). Inspection calls
+    /// and webhooks are never faulted.
+    ///
+    /// The plan is not checked (see [`FaultPlan::validate`]): a rule naming no endpoint never
+    /// matches, a probability above 1 always hits, below 0 or NaN never, and a
+    /// `server_error` status outside 500–599 is answered as 500.
+    pub fn set_faults(&self, plan: FaultPlan) {
+        self.shared.lock().faults.set(plan);
+    }
+
+    /// Removes the fault plan: every request is answered normally again. The fault counts
+    /// stay readable until the next [`Sandbox::set_faults`] or [`Sandbox::reset`].
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// The fault plan in force, if any.
+    pub fn fault_plan(&self) -> Option<FaultPlan> {
+        self.shared.lock().faults.plan().cloned()
+    }
+
+    /// Faults injected under the current plan, by type name (`"latency"`, `"server_error"`,
+    /// `"too_many_requests"`, `"malformed_body"`, `"truncated_body"`, `"drop_before_commit"`,
+    /// `"drop_after_commit"`, `"token_expired"`); types never injected are absent.
+    pub fn fault_counts(&self) -> BTreeMap<String, u64> {
+        self.shared.lock().faults.counts.clone()
+    }
+
     /// Clears payments, billing keys, schedules, tokens, counters, exchanges and recorded
     /// webhook deliveries (the clock offset, the response delay and the webhook settings are
-    /// kept; deliveries already queued are still made).
+    /// kept; deliveries already queued are still made). The fault plan is kept, its random
+    /// sequence restarts from its seed and the fault counts are cleared.
     pub fn reset(&self) {
         self.shared.lock().reset();
     }

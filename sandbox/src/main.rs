@@ -5,11 +5,12 @@
 
 use std::io::{IsTerminal, Write};
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
+use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,6 +59,20 @@ struct Args {
     /// Extra webhook delivery attempts after a network error or a non-200 answer.
     #[arg(long, env = "IAMPORT_SANDBOX_WEBHOOK_RETRIES", default_value_t = 0)]
     webhook_retries: u32,
+    /// Fault plan to start with: a JSON file `{"seed": n, "rules": [{"route": ...,
+    /// "probability": ..., "fault": {"type": ...}}]}` (see the README).
+    #[arg(long, env = "IAMPORT_SANDBOX_FAULTS")]
+    faults: Option<PathBuf>,
+}
+
+/// Reads and checks a fault plan file.
+fn read_plan(path: &Path) -> Result<FaultPlan, String> {
+    let text = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let plan: FaultPlan = serde_json::from_slice(&text)
+        .map_err(|e| format!("invalid fault plan in {}: {e}", path.display()))?;
+    plan.validate()
+        .map_err(|e| format!("invalid fault plan in {}: {e}", path.display()))?;
+    Ok(plan)
 }
 
 #[tokio::main]
@@ -71,6 +86,16 @@ async fn main() -> ExitCode {
         )
         .init();
     let args = Args::parse();
+    let faults = match args.faults.as_deref().filter(|p| !p.as_os_str().is_empty()) {
+        None => None,
+        Some(path) => match read_plan(path) {
+            Ok(plan) => Some(plan),
+            Err(err) => {
+                eprintln!("iamport-sandbox: {err}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let config = SandboxConfig {
         imp_key: args.imp_key,
         imp_secret: args.imp_secret,
@@ -89,6 +114,7 @@ async fn main() -> ExitCode {
             WebhookFormat::Json
         },
         webhook_retries: args.webhook_retries,
+        faults,
     };
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
     let sandbox = match Sandbox::bind(addr, config).await {

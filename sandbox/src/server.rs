@@ -1,12 +1,12 @@
-//! HTTP plumbing: routing, counting, the exchange log, the response delay and the
-//! `/__sandbox/*` inspection API.
+//! HTTP plumbing: routing, counting, the exchange log, the response delay, fault injection
+//! and the `/__sandbox/*` inspection API.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, RawPathParams, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Router, ServiceExt};
@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use tower_http::normalize_path::NormalizePath;
 
 use crate::api::{self, Reply, Route};
+use crate::fault::{Fault, FaultPlan, Outgoing};
 use crate::input::Fields;
 use crate::schedule;
 use crate::state::Shared;
@@ -64,6 +65,12 @@ fn router(shared: S) -> Router {
         .route("/__sandbox/schedules", get(inspect_schedules))
         .route("/__sandbox/webhooks", get(inspect_webhooks))
         .route("/__sandbox/webhooks/settle", post(inspect_settle))
+        .route(
+            "/__sandbox/faults",
+            get(inspect_faults)
+                .post(inspect_set_faults)
+                .delete(inspect_clear_faults),
+        )
         .fallback(fallback)
         .with_state(shared)
 }
@@ -75,20 +82,8 @@ async fn fallback(State(sh): State<S>, req: Request) -> Response {
     handle(sh, None, NO_ROUTE, req).await
 }
 
-fn envelope_response(status: StatusCode, body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_else(|_| b"{}".to_vec());
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=UTF-8"),
-        )],
-        bytes,
-    )
-        .into_response()
-}
-
-/// Every API request goes through here: it is answered, counted, logged and delayed.
+/// Every API request goes through here: it is answered (or faulted), counted, logged and
+/// delayed.
 async fn handle(sh: S, route: Option<Route>, template: &'static str, req: Request) -> Response {
     let (mut parts, body) = req.into_parts();
     let method = parts.method.as_str().to_owned();
@@ -108,34 +103,56 @@ async fn handle(sh: S, route: Option<Route>, template: &'static str, req: Reques
         params,
         body: bytes.as_deref(),
     };
-    let (reply, delay) = {
+    let key = format!("{method} {template}");
+    let (outgoing, status, delay, fault) = {
         let mut st = sh.lock();
         // Schedules that fell due since the last look run before the request is answered.
         schedule::execute_due(&sh, &mut st);
-        let reply = match route {
-            Some(route) if route.template().contains('{') && request.params.is_empty() => {
-                Reply::error(400, 1, "경로 파라메터를 해석할 수 없습니다.")
-            }
-            Some(route) => api::process(&sh, &mut st, route, &request),
-            None => Reply::no_route(),
+        let fault = st.faults.draw(&key);
+        if fault == Some(Fault::TokenExpired) {
+            st.token = None;
+        }
+        let processed = match fault {
+            Some(f) if !f.processes_request() => None,
+            _ => Some(match route {
+                Some(route) if route.template().contains('{') && request.params.is_empty() => {
+                    Reply::error(400, 1, "경로 파라메터를 해석할 수 없습니다.")
+                }
+                Some(route) => api::process(&sh, &mut st, route, &request),
+                None => Reply::no_route(),
+            }),
         };
+        let outgoing = Outgoing::new(fault, processed);
+        let (status, body) = outgoing.recorded();
         st.record(
-            format!("{method} {template}"),
+            key,
             Exchange {
                 method: method.clone(),
                 route: template.to_owned(),
                 path,
-                status: reply.status.as_u16(),
-                body: reply.body.clone(),
+                status,
+                body,
+                fault: fault.map(|f| f.name().to_owned()),
             },
         );
-        (reply, st.delay)
+        (outgoing, status, st.delay, fault)
     };
-    tracing::debug!(%method, route = template, status = reply.status.as_u16(), "api request");
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+    tracing::debug!(
+        %method,
+        route = template,
+        status,
+        fault = fault.map(|f| f.name()),
+        "api request"
+    );
+    let latency = match fault {
+        Some(Fault::Latency { ms }) => Duration::from_millis(ms),
+        _ => Duration::ZERO,
+    };
+    let wait = delay.saturating_add(latency);
+    if !wait.is_zero() {
+        tokio::time::sleep(wait).await;
     }
-    envelope_response(reply.status, &reply.body)
+    outgoing.into_response()
 }
 
 fn inspection_ok(body: Value) -> Response {
@@ -287,4 +304,31 @@ async fn inspect_config(State(sh): State<S>, body: Bytes) -> Response {
         }
         None => inspection_error(StatusCode::BAD_REQUEST, CONFIG_USAGE),
     }
+}
+
+async fn inspect_faults(State(sh): State<S>) -> Response {
+    let st = sh.lock();
+    inspection_ok(json!({"plan": st.faults.plan(), "counts": st.faults.counts}))
+}
+
+async fn inspect_set_faults(State(sh): State<S>, body: Bytes) -> Response {
+    let plan = serde_json::from_slice::<FaultPlan>(&body)
+        .map_err(|e| format!("invalid fault plan: {e}"))
+        .and_then(|plan| {
+            plan.validate()
+                .map_err(|e| format!("invalid fault plan: {e}"))?;
+            Ok(plan)
+        });
+    match plan {
+        Ok(plan) => {
+            sh.lock().faults.set(plan);
+            inspection_ok(json!({"ok": true}))
+        }
+        Err(error) => inspection_error(StatusCode::BAD_REQUEST, &error),
+    }
+}
+
+async fn inspect_clear_faults(State(sh): State<S>) -> Response {
+    sh.lock().faults.clear();
+    inspection_ok(json!({"ok": true}))
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::fault::Faults;
 use crate::model::{BillingKey, Payment, Schedule};
 use crate::webhook::{Hooks, Job, WebhookDelivery, WebhookFormat};
 use crate::{Exchange, NotFoundMode, SandboxConfig};
@@ -58,6 +59,7 @@ pub(crate) struct Inner {
     pub webhook_format: WebhookFormat,
     pub webhook_retries: u32,
     pub deliveries: VecDeque<WebhookDelivery>,
+    pub faults: Faults,
 }
 
 impl Shared {
@@ -73,6 +75,7 @@ impl Shared {
             webhook_url,
             webhook_content_type,
             webhook_retries,
+            faults,
         } = config;
         let (hooks, jobs) = Hooks::new();
         let shared = Shared {
@@ -100,6 +103,7 @@ impl Shared {
                 webhook_format: webhook_content_type,
                 webhook_retries,
                 deliveries: VecDeque::new(),
+                faults: Faults::new(faults),
             }),
         };
         (shared, jobs)
@@ -135,6 +139,7 @@ impl Inner {
         self.schedules.clear();
         self.by_schedule_uid.clear();
         self.deliveries.clear();
+        self.faults.restart();
     }
 
     pub fn ledger(&self) -> Vec<Value> {
@@ -189,6 +194,7 @@ mod tests {
                     path: format!("/x/{i}"),
                     status: 200,
                     body: Value::Null,
+                    fault: None,
                 },
             );
         }

@@ -164,14 +164,44 @@ class _Operations:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
+        max_retries: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
         _from_env: bool = False,
     ) -> None:
         try:
             self._native = _native.NativeClient(
-                imp_key, imp_secret, base_url, tier, timeout, connect_timeout, user_agent, _from_env
+                imp_key,
+                imp_secret,
+                base_url,
+                tier,
+                timeout,
+                connect_timeout,
+                user_agent,
+                _from_env,
+                max_retries,
+                initial_backoff,
+                max_backoff,
             )
         except _native.NativeError as err:
             _raise(err)
+
+    def with_options(
+        self,
+        *,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
+    ) -> Any:
+        """The same client (connections, token) with per-call settings, e.g.
+        ``client.with_options(max_retries=0).get_payment(imp_uid)``."""
+        clone = type(self).__new__(type(self))
+        try:
+            clone._native = self._native.with_options(timeout, max_retries, initial_backoff, max_backoff)
+        except _native.NativeError as err:
+            _raise(err)
+        return clone
 
     @classmethod
     def from_env(
@@ -182,6 +212,9 @@ class _Operations:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         user_agent: Optional[str] = None,
+        max_retries: Optional[int] = None,
+        initial_backoff: Optional[float] = None,
+        max_backoff: Optional[float] = None,
     ) -> Any:
         """A client from ``IAMPORT_IMP_KEY``, ``IAMPORT_IMP_SECRET`` and ``IAMPORT_BASE_URL``."""
         return cls(
@@ -190,6 +223,9 @@ class _Operations:
             timeout=timeout,
             connect_timeout=connect_timeout,
             user_agent=user_agent,
+            max_retries=max_retries,
+            initial_backoff=initial_backoff,
+            max_backoff=max_backoff,
             _from_env=True,
         )
 

@@ -19,8 +19,19 @@ class _Operations:
         timeout: Optional[float] = ...,
         connect_timeout: Optional[float] = ...,
         user_agent: Optional[str] = ...,
+        max_retries: Optional[int] = ...,
+        initial_backoff: Optional[float] = ...,
+        max_backoff: Optional[float] = ...,
         _from_env: bool = ...,
     ) -> None: ...
+    def with_options(
+        self: _C,
+        *,
+        timeout: Optional[float] = ...,
+        max_retries: Optional[int] = ...,
+        initial_backoff: Optional[float] = ...,
+        max_backoff: Optional[float] = ...,
+    ) -> _C: ...
     @classmethod
     def from_env(
         cls: type[_C],
@@ -30,6 +41,9 @@ class _Operations:
         timeout: Optional[float] = ...,
         connect_timeout: Optional[float] = ...,
         user_agent: Optional[str] = ...,
+        max_retries: Optional[int] = ...,
+        initial_backoff: Optional[float] = ...,
+        max_backoff: Optional[float] = ...,
     ) -> _C: ...
     @property
     def base_url(self) -> str: ...

@@ -98,6 +98,20 @@ class Sandbox:
         """Delay every API answer (the server never blocks a thread while waiting)."""
         self._native.set_response_delay(seconds)
 
+    def set_faults(self, rules: List[Dict[str, Any]], *, seed: int = 0) -> None:
+        """Inject faults: rules like ``{"route": "POST /subscribe/payments/again", "probability": 0.2,
+        "fault": {"type": "drop_after_commit"}}`` (route ``"*"`` for every endpoint). Types:
+        latency (ms), server_error (status), too_many_requests (retry_after_secs), malformed_body,
+        truncated_body, drop_before_commit, drop_after_commit, token_expired."""
+        self._native.set_faults_json(json.dumps({"seed": seed, "rules": rules}))
+
+    def clear_faults(self) -> None:
+        self._native.clear_faults()
+
+    def fault_counts(self) -> Dict[str, int]:
+        """How many requests each fault type hit."""
+        return dict(self._native.fault_counts())
+
     def reset(self) -> None:
         """Forget payments, billing keys, tokens and counters."""
         self._native.reset()

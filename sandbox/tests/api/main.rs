@@ -7,6 +7,7 @@ mod binary;
 mod cancel;
 mod common;
 mod execution;
+mod faults;
 mod inspection;
 mod lookup;
 mod multi;
