@@ -440,7 +440,9 @@ impl CardDetails {
             return Err(Error::invalid("card_number", "must have 13 to 19 digits"));
         }
         let expiry = self.expiry.normalized();
-        let valid_expiry = expiry.len() == 7
+        // ASCII first: the byte offsets below must fall on character boundaries.
+        let valid_expiry = expiry.is_ascii()
+            && expiry.len() == 7
             && all_digits(&expiry[..4])
             && &expiry[4..5] == "-"
             && all_digits(&expiry[5..])
