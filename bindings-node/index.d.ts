@@ -14,6 +14,7 @@ export type {
   CardDetails,
   PayAgainRequest,
   CancelPaymentRequest,
+  RequestOptions,
   SandboxOptions,
   Schedule,
   ScheduleEntry,
@@ -95,6 +96,13 @@ export declare class Client {
   static fromEnv(options?: ClientEnvOptions): Client
   /** The API this client talks to. */
   readonly baseUrl: string
+  /**
+   * The same client (same connections and access token) with the settings given replaced, e.g.
+   * `client.withOptions({ maxRetries: 0 }).payAgain(...)`.
+   *
+   * @throws {InvalidRequestError} for a bad value (the field is named) or an unknown key.
+   */
+  withOptions(options: native.RequestOptions): Client
   /** Key-in payment with card data. A declined card rejects with `CardDeclinedError`. */
   payOnetime(request: PayOnetimeRequest): Promise<native.Payment>
   /** Issue (or replace) the billing key `customerUid`. */
@@ -235,6 +243,37 @@ export declare class OutcomeUnknownError extends IamportError {
   readonly merchantUid: string
 }
 
+/** What an injected fault does (the sandbox's plan JSON). */
+export type Fault =
+  /** Processed at once, answered normally `ms` milliseconds later. */
+  | { type: 'latency'; ms: number }
+  /** Not processed; answered with this 5xx status (default 500). */
+  | { type: 'server_error'; status?: number }
+  /** Not processed; answered HTTP 429 with `Retry-After` (default 1 s). */
+  | { type: 'too_many_requests'; retry_after_secs?: number }
+  /** Processed, then answered HTTP 200 with a body that is not JSON. */
+  | { type: 'malformed_body' }
+  /** Processed, then the connection is closed halfway through the body. */
+  | { type: 'truncated_body' }
+  /** Not processed; the connection is closed without an answer. */
+  | { type: 'drop_before_commit' }
+  /** Processed (a charge is committed), then the connection is closed without an answer. */
+  | { type: 'drop_after_commit' }
+  /** Not processed; the access token is revoked and the request answered HTTP 401. */
+  | { type: 'token_expired' }
+
+/** The `type` names of faults, as counted by `faultCounts()`. */
+export type FaultType = Fault['type']
+
+/** One rule of a fault plan. */
+export interface FaultRule {
+  /** A route as counted in `requestCounts()` (`'POST /subscribe/payments/again'`), or `'*'`. */
+  route: string
+  /** Chance (0 to 1) that a matching request gets the fault. */
+  probability: number
+  fault: Fault
+}
+
 /** The embedded sandbox of the Iamport API, served in-process on 127.0.0.1, for tests. */
 export declare class Sandbox {
   private constructor()
@@ -265,6 +304,18 @@ export declare class Sandbox {
   setWebhookUrl(url: string | null): void
   /** Every webhook delivery attempt so far, oldest first. */
   webhookDeliveries(): native.WebhookDelivery[]
+  /**
+   * Replaces the fault plan: each API request is matched against `rules` in order and the first
+   * matching rule whose draw hits decides its fault; the draws start from `seed` (default 0).
+   *
+   * @throws {Error} for a plan the sandbox refuses (unknown route or fault, probability outside
+   * 0 to 1, ...); nothing changes then.
+   */
+  setFaults(rules: readonly FaultRule[], options?: { seed?: number }): void
+  /** Removes the fault plan; the fault counts stay readable. */
+  clearFaults(): void
+  /** Faults injected under the current plan, by type name; types never injected are absent. */
+  faultCounts(): Partial<Record<FaultType, number>>
   /** Every issued access token gets HTTP 401 from now on. */
   revokeTokens(): void
   /** Clears payments, billing keys, schedules, tokens, counters and recorded webhook deliveries. */

@@ -254,6 +254,14 @@ class Client {
     return this.#native.baseUrl()
   }
 
+  /**
+   * The same client (same connections and access token) with the settings given replaced:
+   * `timeoutMs`, `maxRetries`, `initialBackoffMs`, `maxBackoffMs`.
+   */
+  withOptions(options) {
+    return new Client({ [nativeClient]: created(this.#native.withOptions(options)) })
+  }
+
   async payOnetime(request) {
     return settled(await this.#native.payOnetime(withCardDetails(request)))
   }
@@ -455,6 +463,33 @@ class Sandbox {
   /** Every webhook delivery attempt so far, oldest first. */
   webhookDeliveries() {
     return this.#native.webhookDeliveries()
+  }
+
+  /**
+   * Replaces the fault plan: from the next API request on, each request is matched against
+   * `rules` in order (`{ route, probability, fault: { type, ... } }`, `route` as in
+   * `requestCounts()` or `'*'`); the random draws start from `seed` (default 0). A plan that is
+   * not valid throws an `Error` and changes nothing.
+   */
+  setFaults(rules, options) {
+    if (!Array.isArray(rules)) throw new TypeError('rules must be an array of fault rules')
+    const { seed = 0, ...rest } = options ?? {}
+    const unknown = Object.keys(rest)
+    if (unknown.length > 0) throw new TypeError(`${unknown[0]} is not an option of setFaults`)
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new RangeError('seed must be a whole number from 0 to Number.MAX_SAFE_INTEGER')
+    }
+    this.#native.setFaults(JSON.stringify({ seed, rules }))
+  }
+
+  /** Removes the fault plan; the fault counts stay readable. */
+  clearFaults() {
+    this.#native.clearFaults()
+  }
+
+  /** Faults injected under the current plan, by type name (`'drop_after_commit'`, ...). */
+  faultCounts() {
+    return this.#native.faultCounts()
   }
 
   /** Every issued access token gets HTTP 401 from now on. */

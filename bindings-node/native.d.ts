@@ -13,6 +13,8 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeClient {
   /** The API this client talks to. */
   baseUrl(): string
+  /** The same client (same connections and access token) with the settings given replaced. */
+  withOptions(options: RequestOptions): NativeClient | NativeError
   payOnetime(request: PayOnetimeRequest): Promise<PaymentOutcome>
   issueBillingKey(request: IssueBillingKeyRequest): Promise<BillingKeyOutcome>
   getBillingKey(customerUid: string): Promise<BillingKeyOutcome>
@@ -76,6 +78,15 @@ export declare class NativeSandbox {
   setWebhookUrl(url?: string | undefined | null): void
   /** Every webhook delivery attempt so far, oldest first. */
   webhookDeliveries(): Array<WebhookDelivery>
+  /**
+   * Replaces the fault plan, given as the sandbox's plan JSON (`{"seed": 1, "rules": [...]}`);
+   * a plan that does not parse or fails the sandbox's checks is refused (nothing changes).
+   */
+  setFaults(planJson: string): void
+  /** Removes the fault plan (the fault counts stay readable). */
+  clearFaults(): void
+  /** Faults injected under the current plan, by type name; types never injected are absent. */
+  faultCounts(): Record<string, number>
   /** Forgets every issued access token: their next use gets HTTP 401. */
   revokeTokens(): void
   /**
@@ -200,6 +211,21 @@ export interface ClientOptions {
   connectTimeoutMs?: number
   /** The `User-Agent` header. */
   userAgent?: string
+  /**
+   * Retries after the first attempt (0: never retry); default 2. Only requests that are safe
+   * to repeat are repeated; an ambiguous charge is looked up by its `merchantUid` first.
+   */
+  maxRetries?: number
+  /**
+   * Wait before the first retry, in milliseconds, doubled for each further one (with jitter);
+   * default 500.
+   */
+  initialBackoffMs?: number
+  /**
+   * Upper bound of one wait (and of a server's `Retry-After` that is honoured), in
+   * milliseconds; default 5 000.
+   */
+  maxBackoffMs?: number
 }
 
 /** Creates a client, or says which setting is wrong. */
@@ -478,6 +504,18 @@ export interface PayOnetimeRequest {
 export interface Promotion {
   id: string | null
   discount: number | null
+}
+
+/** Per-call settings of `client.withOptions`: each one given replaces the client's. */
+export interface RequestOptions {
+  /** Total time allowed for one HTTP exchange, in milliseconds. */
+  timeoutMs?: number
+  /** Retries after the first attempt (0: never retry). */
+  maxRetries?: number
+  /** Wait before the first retry, in milliseconds, doubled for each further one. */
+  initialBackoffMs?: number
+  /** Upper bound of one wait, in milliseconds. */
+  maxBackoffMs?: number
 }
 
 /** Settings of a sandbox; every one has a default. */

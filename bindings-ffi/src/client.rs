@@ -4,8 +4,8 @@ use crate::{FoundBillingKeys, FoundPayments, IamportError};
 use iamport_subscribe::secret::ImpSecret;
 use iamport_subscribe::{
     BillingKey, CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
-    Payment, PaymentPage, PaymentStatus, Schedule, SchedulePage, ScheduleRequest, ScheduleStatus,
-    Timestamp, VerifiedWebhook,
+    Payment, PaymentPage, PaymentStatus, RetryPolicy, Schedule, SchedulePage, ScheduleRequest,
+    ScheduleStatus, Timestamp, VerifiedWebhook,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +33,47 @@ pub struct ClientOptions {
     /// Time to connect; default 10 s.
     #[uniffi(default)]
     pub connect_timeout: Option<Duration>,
+    /// Retries after the first attempt; default 2 (0 = never retry). A charge whose outcome is
+    /// unclear is never re-sent blindly: its `merchant_uid` is looked up first (see README).
+    #[uniffi(default)]
+    pub max_retries: Option<u32>,
+    /// Wait before the first retry, doubled for each further one (with jitter); default 0.5 s.
+    #[uniffi(default)]
+    pub initial_backoff: Option<Duration>,
+    /// Upper bound of one wait, and of a server's `Retry-After` that is honoured; default 5 s.
+    #[uniffi(default)]
+    pub max_backoff: Option<Duration>,
+}
+
+/// Per-call settings for [`Client::with_options`]; every one unset keeps the client's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct RequestOptions {
+    /// Total time for one HTTP exchange.
+    #[uniffi(default)]
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt (0 = never retry).
+    #[uniffi(default)]
+    pub max_retries: Option<u32>,
+    /// Wait before the first retry.
+    #[uniffi(default)]
+    pub initial_backoff: Option<Duration>,
+    /// Upper bound of one wait.
+    #[uniffi(default)]
+    pub max_backoff: Option<Duration>,
+}
+
+/// `base` with the given fields replaced.
+fn retry_policy(
+    base: &RetryPolicy,
+    max_retries: Option<u32>,
+    initial_backoff: Option<Duration>,
+    max_backoff: Option<Duration>,
+) -> RetryPolicy {
+    RetryPolicy {
+        max_retries: max_retries.unwrap_or(base.max_retries),
+        initial_backoff: initial_backoff.unwrap_or(base.initial_backoff),
+        max_backoff: max_backoff.unwrap_or(base.max_backoff),
+    }
 }
 
 /// The Iamport (PortOne V1) client. Safe to share between threads and coroutines: one connection
@@ -41,6 +82,9 @@ pub struct ClientOptions {
 #[uniffi::export(Debug)]
 pub struct Client {
     inner: iamport_subscribe::Client,
+    // The retry policy in force (core does not expose it), so that `with_options` can change one
+    // field of it and keep the others.
+    retry: RetryPolicy,
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -63,8 +107,15 @@ impl Client {
         if let Some(timeout) = options.connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
+        let retry = retry_policy(
+            &RetryPolicy::default(),
+            options.max_retries,
+            options.initial_backoff,
+            options.max_backoff,
+        );
         Ok(Arc::new(Client {
-            inner: builder.build()?,
+            inner: builder.retry_policy(retry.clone()).build()?,
+            retry,
         }))
     }
 
@@ -73,7 +124,27 @@ impl Client {
     pub fn from_env() -> Result<Arc<Self>, IamportError> {
         Ok(Arc::new(Client {
             inner: iamport_subscribe::Client::from_env()?,
+            retry: RetryPolicy::default(),
         }))
+    }
+
+    /// The same client (same connections and access token) with these per-call settings; unset
+    /// ones keep this client's. E.g. `with_options(RequestOptions { max_retries: Some(0), .. })`
+    /// sends each request once.
+    pub fn with_options(&self, options: RequestOptions) -> Arc<Self> {
+        let retry = retry_policy(
+            &self.retry,
+            options.max_retries,
+            options.initial_backoff,
+            options.max_backoff,
+        );
+        Arc::new(Client {
+            inner: self.inner.with_options(iamport_subscribe::RequestOptions {
+                timeout: options.timeout,
+                retry: Some(retry.clone()),
+            }),
+            retry,
+        })
     }
 
     /// The API this client talks to.

@@ -14,7 +14,7 @@ mod error;
 mod found;
 mod sandbox;
 
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientOptions, RequestOptions};
 pub use error::IamportError;
 pub use found::{FoundBillingKeys, FoundPayments};
 pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat};

@@ -188,6 +188,9 @@ impl Sandbox {
             tier: None,
             timeout: None,
             connect_timeout: None,
+            max_retries: None,
+            initial_backoff: None,
+            max_backoff: None,
         }
     }
 
@@ -274,6 +277,48 @@ impl Sandbox {
             .unwrap_or_default()
     }
 
+    /// Replaces the fault plan (JSON, e.g. `{"seed": 1, "rules": [{"route": "POST
+    /// /subscribe/payments/again", "probability": 1.0, "fault": {"type": "drop_after_commit"}}]}`):
+    /// from the next API request on, faults are drawn from it (the random sequence starts at
+    /// `seed`, the fault counts at zero). A `route` is `"*"` or one as counted in
+    /// `request_counts`; fault types: `latency` (`ms`), `server_error` (`status`, default 500),
+    /// `too_many_requests` (`retry_after_secs`, default 1), `malformed_body`, `truncated_body`,
+    /// `drop_before_commit`, `drop_after_commit`, `token_expired`. A plan that does not parse or
+    /// has a bad rule is `InvalidRequest` naming it, and the plan in force is kept.
+    pub fn set_faults(&self, plan_json: String) -> Result<(), IamportError> {
+        let plan: iamport_sandbox::FaultPlan =
+            serde_json::from_str(&plan_json).map_err(|e| IamportError::InvalidRequest {
+                field: "plan_json".to_owned(),
+                reason: format!("is not a fault plan: {e}"),
+            })?;
+        plan.validate()
+            .map_err(|reason| IamportError::InvalidRequest {
+                field: "plan_json".to_owned(),
+                reason,
+            })?;
+        if let Some(s) = self.server().as_ref() {
+            s.set_faults(plan);
+        }
+        Ok(())
+    }
+
+    /// Removes the fault plan: every request is answered normally again. The fault counts stay
+    /// readable until the next `set_faults` or `reset`.
+    pub fn clear_faults(&self) {
+        if let Some(s) = self.server().as_ref() {
+            s.clear_faults();
+        }
+    }
+
+    /// Faults injected under the current plan, by type name (`"drop_after_commit"`, ...); types
+    /// never injected are absent (empty once stopped).
+    pub fn fault_counts(&self) -> HashMap<String, u64> {
+        self.server()
+            .as_ref()
+            .map(|s| s.fault_counts().into_iter().collect())
+            .unwrap_or_default()
+    }
+
     /// Every issued access token gets HTTP 401 from now on.
     pub fn revoke_tokens(&self) {
         if let Some(s) = self.server().as_ref() {
@@ -281,7 +326,8 @@ impl Sandbox {
         }
     }
 
-    /// Clears payments, billing keys, tokens and counters.
+    /// Clears payments, billing keys, tokens and counters. A fault plan is kept (its random
+    /// sequence restarts from its seed, its counts from zero).
     pub fn reset(&self) {
         if let Some(s) = self.server().as_ref() {
             s.reset();

@@ -4,7 +4,7 @@
 
 use crate::input::{self, CancelPaymentRequest, ClientOptions, IssueBillingKeyRequest};
 use crate::input::{ListSchedulesOptions, PayAgainRequest, PayOnetimeRequest};
-use crate::input::{ScheduleRequest, UnscheduleOptions};
+use crate::input::{RequestOptions, ScheduleRequest, UnscheduleOptions};
 use crate::output::{
     self, BillingKeyOutcome, EmptyOutcome, FoundBillingKeysOutcome, FoundPaymentsOutcome,
     NativeError, PaymentListOutcome, PaymentOutcome, PaymentPageOutcome, ScheduleListOutcome,
@@ -24,6 +24,9 @@ const SCHEDULE_PAGE_SIZE: u32 = 1000;
 #[derive(Debug)]
 pub struct NativeClient {
     inner: core::Client,
+    /// The retry policy `inner` uses (core does not tell it), so that `with_options` can
+    /// replace only the settings given.
+    retry: core::RetryPolicy,
 }
 
 /// Creates a client, or says which setting is wrong.
@@ -52,10 +55,17 @@ pub fn create_client_from_env(options: Option<Unknown<'_>>) -> Either<NativeClie
     )
 }
 
-fn built(builder: Result<core::ClientBuilder>) -> Either<NativeClient, NativeError> {
+fn built(
+    builder: Result<(core::ClientBuilder, core::RetryPolicy)>,
+) -> Either<NativeClient, NativeError> {
     // `build` creates the connection pool, which belongs to the runtime (`async_runtime` above).
-    match builder.and_then(core::ClientBuilder::build) {
-        Ok(inner) => Either::A(NativeClient { inner }),
+    match builder.and_then(|(b, retry)| {
+        Ok(NativeClient {
+            inner: b.build()?,
+            retry,
+        })
+    }) {
+        Ok(client) => Either::A(client),
         Err(e) => Either::B(e.into()),
     }
 }
@@ -88,6 +98,22 @@ impl NativeClient {
     #[napi(catch_unwind)]
     pub fn base_url(&self) -> String {
         self.inner.base_url().to_owned()
+    }
+
+    /// The same client (same connections and access token) with the settings given replaced.
+    #[napi(
+        catch_unwind,
+        ts_args_type = "options: RequestOptions",
+        ts_return_type = "NativeClient | NativeError"
+    )]
+    pub fn with_options(&self, options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
+        match RequestOptions::read(options, &self.retry) {
+            Ok((options, retry)) => Either::A(NativeClient {
+                inner: self.inner.with_options(options),
+                retry,
+            }),
+            Err(e) => Either::B(e.into()),
+        }
     }
 
     #[napi(catch_unwind, ts_args_type = "request: PayOnetimeRequest")]

@@ -12,7 +12,7 @@ use crate::output::invalid;
 use iamport_subscribe as core;
 use iamport_subscribe::{
     Amount, Birth, CardNumber, Cvc, Error, Expiry, PaymentStatus, Pg, Pwd2Digit, Result,
-    ScheduleStatus, Timestamp,
+    RetryPolicy, ScheduleStatus, Timestamp,
 };
 use napi::bindgen_prelude::{Array, BufferSlice, FromNapiValue, Object, Unknown};
 use napi::{JsDate, JsValue, ValueType};
@@ -1157,6 +1157,94 @@ pub struct ClientOptions {
     pub connect_timeout_ms: Option<f64>,
     /// The `User-Agent` header.
     pub user_agent: Option<String>,
+    /// Retries after the first attempt (0: never retry); default 2. Only requests that are safe
+    /// to repeat are repeated; an ambiguous charge is looked up by its `merchantUid` first.
+    pub max_retries: Option<u32>,
+    /// Wait before the first retry, in milliseconds, doubled for each further one (with jitter);
+    /// default 500.
+    pub initial_backoff_ms: Option<f64>,
+    /// Upper bound of one wait (and of a server's `Retry-After` that is honoured), in
+    /// milliseconds; default 5 000.
+    pub max_backoff_ms: Option<f64>,
+}
+
+/// Per-call settings of `client.withOptions`: each one given replaces the client's.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug)]
+pub struct RequestOptions {
+    /// Total time allowed for one HTTP exchange, in milliseconds.
+    pub timeout_ms: Option<f64>,
+    /// Retries after the first attempt (0: never retry).
+    pub max_retries: Option<u32>,
+    /// Wait before the first retry, in milliseconds, doubled for each further one.
+    pub initial_backoff_ms: Option<f64>,
+    /// Upper bound of one wait, in milliseconds.
+    pub max_backoff_ms: Option<f64>,
+}
+
+/// `base` with the retry settings that were given replaced.
+fn retry_policy(
+    base: &RetryPolicy,
+    max_retries: Option<u32>,
+    initial_backoff_ms: Option<f64>,
+    max_backoff_ms: Option<f64>,
+) -> Result<RetryPolicy> {
+    let mut policy = base.clone();
+    if let Some(v) = max_retries {
+        policy.max_retries = v;
+    }
+    if let Some(v) = initial_backoff_ms {
+        policy.initial_backoff = duration("initial_backoff", v)?;
+    }
+    if let Some(v) = max_backoff_ms {
+        policy.max_backoff = duration("max_backoff", v)?;
+    }
+    Ok(policy)
+}
+
+/// A timeout must be a positive duration (as core's builder requires).
+fn timeout(field: &str, ms: f64) -> Result<Duration> {
+    let d = duration(field, ms)?;
+    if d.is_zero() {
+        return Err(invalid(field, "must be greater than zero"));
+    }
+    Ok(d)
+}
+
+impl RequestOptions {
+    /// Reads the settings into core's options, the retry settings merged into `current` (the
+    /// client's policy); also returns the policy in force afterwards.
+    pub(crate) fn read(
+        value: Option<Unknown<'_>>,
+        current: &RetryPolicy,
+    ) -> Result<(core::RequestOptions, RetryPolicy)> {
+        let Some(value) = given(value) else {
+            return Err(invalid(
+                "options",
+                "is required: client.withOptions({ timeoutMs, maxRetries, ... })",
+            ));
+        };
+        let mut f = Fields::of(value, "options", "RequestOptions", "")?;
+        let o = RequestOptions {
+            timeout_ms: f.opt_number("timeoutMs", "timeout")?,
+            max_retries: f.opt_u32("maxRetries", "max_retries")?,
+            initial_backoff_ms: f.opt_number("initialBackoffMs", "initial_backoff")?,
+            max_backoff_ms: f.opt_number("maxBackoffMs", "max_backoff")?,
+        };
+        f.finish()?;
+        let timeout = o.timeout_ms.map(|v| timeout("timeout", v)).transpose()?;
+        let policy = retry_policy(
+            current,
+            o.max_retries,
+            o.initial_backoff_ms,
+            o.max_backoff_ms,
+        )?;
+        let options = core::RequestOptions {
+            timeout,
+            retry: Some(policy.clone()),
+        };
+        Ok((options, policy))
+    }
 }
 
 fn duration(field: &str, ms: f64) -> Result<Duration> {
@@ -1182,6 +1270,9 @@ impl ClientOptions {
                     timeout_ms: None,
                     connect_timeout_ms: None,
                     user_agent: None,
+                    max_retries: None,
+                    initial_backoff_ms: None,
+                    max_backoff_ms: None,
                 })
             } else {
                 Err(invalid(
@@ -1208,13 +1299,19 @@ impl ClientOptions {
             timeout_ms: f.opt_number("timeoutMs", "timeout")?,
             connect_timeout_ms: f.opt_number("connectTimeoutMs", "connect_timeout")?,
             user_agent: f.opt_string("userAgent", "user_agent")?,
+            max_retries: f.opt_u32("maxRetries", "max_retries")?,
+            initial_backoff_ms: f.opt_number("initialBackoffMs", "initial_backoff")?,
+            max_backoff_ms: f.opt_number("maxBackoffMs", "max_backoff")?,
         };
         f.finish()?;
         Ok(options)
     }
 
-    /// Applies the settings to a core builder.
-    pub(crate) fn apply(self, mut b: core::ClientBuilder) -> Result<core::ClientBuilder> {
+    /// Applies the settings to a core builder; also returns the retry policy given to it.
+    pub(crate) fn apply(
+        self,
+        mut b: core::ClientBuilder,
+    ) -> Result<(core::ClientBuilder, RetryPolicy)> {
         let ClientOptions {
             imp_key,
             imp_secret,
@@ -1223,6 +1320,9 @@ impl ClientOptions {
             timeout_ms,
             connect_timeout_ms,
             user_agent,
+            max_retries,
+            initial_backoff_ms,
+            max_backoff_ms,
         } = self;
         if let Some(v) = imp_key {
             b = b.imp_key(v);
@@ -1245,7 +1345,13 @@ impl ClientOptions {
         b = b.user_agent(user_agent.unwrap_or_else(|| {
             concat!("iamport-subscribe-node/", env!("CARGO_PKG_VERSION")).to_owned()
         }));
-        Ok(b)
+        let policy = retry_policy(
+            &RetryPolicy::default(),
+            max_retries,
+            initial_backoff_ms,
+            max_backoff_ms,
+        )?;
+        Ok((b.retry_policy(policy.clone()), policy))
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::input::{Fields, given};
 use crate::output::{NativeError, Payment, invalid};
 use chrono::{DateTime, Utc};
-use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
+use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig};
 use iamport_subscribe as core;
 use napi::bindgen_prelude::{Either, Env, PromiseRaw, Unknown};
 use napi_derive::napi;
@@ -262,6 +262,35 @@ impl NativeSandbox {
             s.webhook_deliveries()
                 .into_iter()
                 .map(WebhookDelivery::from)
+                .collect()
+        })
+    }
+
+    /// Replaces the fault plan, given as the sandbox's plan JSON (`{"seed": 1, "rules": [...]}`);
+    /// a plan that does not parse or fails the sandbox's checks is refused (nothing changes).
+    #[napi(catch_unwind)]
+    pub fn set_faults(&self, plan_json: String) -> napi::Result<()> {
+        let plan: FaultPlan = serde_json::from_str(&plan_json)
+            .map_err(|e| napi::Error::from_reason(format!("invalid fault plan: {e}")))?;
+        plan.validate()
+            .map_err(|e| napi::Error::from_reason(format!("invalid fault plan: {e}")))?;
+        self.with(|s| s.set_faults(plan))
+    }
+
+    /// Removes the fault plan (the fault counts stay readable).
+    #[napi(catch_unwind)]
+    pub fn clear_faults(&self) -> napi::Result<()> {
+        self.with(Sandbox::clear_faults)
+    }
+
+    /// Faults injected under the current plan, by type name; types never injected are absent.
+    #[napi(catch_unwind)]
+    pub fn fault_counts(&self) -> napi::Result<BTreeMap<String, f64>> {
+        self.with(|s| {
+            s.fault_counts()
+                .into_iter()
+                // Counts stay far below 2^53, where f64 is exact.
+                .map(|(k, v)| (k, v as f64))
                 .collect()
         })
     }

@@ -46,6 +46,7 @@ test('every declared input field is read, none is refused as unknown', async (t)
     Buyer: (key) => client.payAgain({ customerUid: 'c', merchantUid: 'o', amount: 1, buyer: { [key]: wrong } }),
     CardDetails: (key) => new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', [key]: wrong }),
     ClientOptions: (key) => new Client({ impKey: 'k', impSecret: 's', [key]: wrong }),
+    RequestOptions: (key) => client.withOptions({ [key]: wrong }),
     SandboxOptions: (key) => Sandbox.start({ [key]: wrong }),
     ScheduleRequest: (key) => client.schedule({ customerUid: 'c', schedules: [entry], [key]: wrong }),
     ScheduleEntry: (key) => client.schedule({ customerUid: 'c', schedules: [{ ...entry, [key]: wrong }] }),

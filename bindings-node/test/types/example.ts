@@ -12,6 +12,9 @@ import {
   ClientOptions,
   DuplicateOrderError,
   ErrorCode,
+  Fault,
+  FaultRule,
+  FaultType,
   IamportError,
   InvalidRequestError,
   IssueBillingKeyRequest,
@@ -25,6 +28,7 @@ import {
   PayOnetimeRequest,
   Payment,
   PaymentStatus,
+  RequestOptions,
   Sandbox,
   Schedule,
   ScheduleEntry,
@@ -259,8 +263,25 @@ function describe(e: unknown): string {
 
 async function withSandbox(): Promise<void> {
   const sandbox = await Sandbox.start({ billingKeyNotFound: 'spec', responseDelayMs: 0, tokenTtlSecs: 1800, impKey: 'k', impSecret: 's', defaultPg: 'nice' })
-  const options: ClientOptions = { impKey: sandbox.impKey, impSecret: sandbox.impSecret, baseUrl: sandbox.url, tier: 'AB1', timeoutMs: 5000, connectTimeoutMs: 1000, userAgent: 'shop/1.0' }
+  const options: Required<ClientOptions> = {
+    impKey: sandbox.impKey, impSecret: sandbox.impSecret, baseUrl: sandbox.url, tier: 'AB1', timeoutMs: 5000,
+    connectTimeoutMs: 1000, userAgent: 'shop/1.0', maxRetries: 3, initialBackoffMs: 100, maxBackoffMs: 2000,
+  }
   const client = new Client(options)
+  const perCall: Required<RequestOptions> = { timeoutMs: 1000, maxRetries: 0, initialBackoffMs: 1, maxBackoffMs: 5 }
+  const once: Client = client.withOptions(perCall)
+  await once.withOptions({ maxRetries: 1 }).checkCredentials()
+  const faults: Fault[] = [
+    { type: 'latency', ms: 400 }, { type: 'server_error', status: 502 }, { type: 'server_error' },
+    { type: 'too_many_requests', retry_after_secs: 0 }, { type: 'malformed_body' }, { type: 'truncated_body' },
+    { type: 'drop_before_commit' }, { type: 'drop_after_commit' }, { type: 'token_expired' },
+  ]
+  const rules: FaultRule[] = faults.map((fault) => ({ route: '*', probability: 0.01, fault }))
+  sandbox.setFaults(rules, { seed: 7 })
+  sandbox.setFaults([{ route: 'POST /subscribe/payments/again', probability: 1, fault: { type: 'drop_after_commit' } }])
+  const faultCounts: Partial<Record<FaultType, number>> = sandbox.faultCounts()
+  sandbox.clearFaults()
+  console.log(faultCounts.drop_after_commit ?? 0)
   await seedFlow(sandbox.client({ timeoutMs: 1000 }))
   await everyMethod(client)
   const counts: Record<string, number> = sandbox.requestCounts()

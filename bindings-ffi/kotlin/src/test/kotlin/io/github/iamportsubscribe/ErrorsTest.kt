@@ -1,5 +1,5 @@
 // Each error case arrives as its own IamportException subclass with its fields, against a real
-// sandbox over HTTP (OutcomeUnknown, which core reserves and never raises yet, only by shape).
+// sandbox over HTTP (OutcomeUnknown needs injected faults: see RetriesTest and ChaosTest).
 package io.github.iamportsubscribe
 
 import io.github.iamportsubscribe.models.Birth
