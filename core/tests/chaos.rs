@@ -16,8 +16,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// CI size; `scripts/chaos-run` sets CHAOS_CHARGES for the large run.
 const CHARGES: usize = 3000;
 const IN_FLIGHT: usize = 32;
+
+fn setting(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
 
 fn plan(seed: u64) -> FaultPlan {
     let each = 0.025; // eight rules: about 18% of requests faulted in all
@@ -46,6 +54,11 @@ fn plan(seed: u64) -> FaultPlan {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ledger_and_results_agree_under_faults() {
+    let (charges, in_flight) = (
+        setting("CHAOS_CHARGES", CHARGES),
+        setting("CHAOS_IN_FLIGHT", IN_FLIGHT),
+    );
+    let started = std::time::Instant::now();
     let sandbox = Sandbox::start().await.unwrap();
     let setup = common::client_for(&sandbox);
     for (uid, card) in [
@@ -80,8 +93,8 @@ async fn ledger_and_results_agree_under_faults() {
         .unwrap_or(7);
     sandbox.set_faults(plan(seed));
 
-    let gate = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let tasks: Vec<_> = (0..CHARGES)
+    let gate = Arc::new(tokio::sync::Semaphore::new(in_flight));
+    let tasks: Vec<_> = (0..charges)
         .map(|i| {
             let (client, gate) = (client.clone(), gate.clone());
             tokio::spawn(async move {
@@ -181,21 +194,22 @@ async fn ledger_and_results_agree_under_faults() {
     }
     let faulted: u64 = faults.values().sum();
     eprintln!(
-        "chaos: {CHARGES} charges, {faulted} faulted requests {faults:?}; paid {paid}, declined {declined}, \
+        "chaos: {charges} charges ({in_flight} in flight) in {:.1} s, {faulted} faulted requests {faults:?}; paid {paid}, declined {declined}, \
          outcome unknown {unknown}, failed {failed} {failure_kinds:?}; requests {}",
+        started.elapsed().as_secs_f64(),
         sandbox.total_requests()
     );
     // The faults really happened, and most charges still completed.
     assert!(
-        faulted as usize > CHARGES / 10,
+        faulted as usize > charges / 10,
         "too few faults: {faults:?}"
     );
     assert!(faults.get("drop_after_commit").copied().unwrap_or(0) > 0);
     assert!(
-        paid + declined > CHARGES * 8 / 10,
+        paid + declined > charges * 8 / 10,
         "paid {paid} declined {declined}"
     );
     // Every paid record in the ledger belongs to a charge this test made and knows about.
     let total_paid: usize = ledger.keys().map(|m| paid_in_ledger(m).len()).sum();
-    assert!(total_paid <= CHARGES);
+    assert!(total_paid <= charges);
 }
