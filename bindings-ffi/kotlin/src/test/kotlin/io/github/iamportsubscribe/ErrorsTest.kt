@@ -12,6 +12,7 @@ import io.github.iamportsubscribe.models.PayAgainRequest
 import io.github.iamportsubscribe.models.PayOnetimeRequest
 import io.github.iamportsubscribe.models.PaymentStatus
 import io.github.iamportsubscribe.models.Pg
+import io.github.iamportsubscribe.models.Pwd2Digit
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterEach
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -179,9 +180,38 @@ class ErrorsTest {
             val e = assertThrows<IamportException.InvalidRequest> { runBlocking { client.getBillingKey(uid) } }
             assertEquals("customer_uid", e.field)
         }
-        // A lone surrogate is not UTF-8: the generated code refuses it before calling Rust.
-        assertThrows<java.nio.charset.CharacterCodingException> { runBlocking { client.getBillingKey("\uD83D") } }
-        assertEquals(0UL, sandbox.totalRequests())
+        // A lone surrogate is not valid Unicode (no UTF-8 form): the generated code (patched by
+        // `run`) refuses it before calling Rust, naming the innermost argument or field and never
+        // quoting the value.
+        val bad = "4111-1111-1111-\uD83D"
+        fun refused(field: String, call: suspend () -> Unit) {
+            val e = assertThrows<IamportException.InvalidRequest>(field) { runBlocking { call() } }
+            assertEquals(field, e.field)
+            assertTrue("lone UTF-16 surrogate" in e.reason, e.reason)
+            for (text in listOf(e.reason, e.message.orEmpty(), e.toString())) {
+                assertFalse(bad in text || "\uD83D" in text || "4111" in text, text)
+            }
+        }
+        val sent = sandbox.totalRequests()
+        // An argument, an optional argument and a list argument.
+        refused("customer_uid") { client.getBillingKey(bad) }
+        refused("reason") { client.deleteBillingKey("c1", bad) }
+        refused("merchant_uids") { client.unschedule(listOf("ok", bad)) }
+        // A record's field, an optional field, and fields of a nested record (the masked card types;
+        // `pwd2digit` is core's `pwd_2digit`).
+        refused("merchant_uid") { client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = bad, amount = BigDecimal(9900))) }
+        refused("name") { client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = "o1", amount = BigDecimal(9900), name = bad)) }
+        refused("card_number") { client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card(bad))) }
+        refused("pwd_2digit") {
+            client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card().copy(pwd2digit = Pwd2Digit(bad))))
+        }
+        // A field of an enum case inside a record (`Pg.Nice(mid)`).
+        refused("mid") { client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card(), pg = Pg.Nice(bad))) }
+        // A constructor's record (the binding's own ClientOptions).
+        refused("imp_key") { Client(ClientOptions(impKey = bad, impSecret = ImpSecret("s"))).close() }
+        // Nothing was sent, now or before (the NUL and the long uid are refused by core).
+        assertEquals(sent, sandbox.totalRequests())
+        assertEquals(0UL, sent)
         // The client still works afterwards.
         assertThrows<IamportException.NotFound> { runBlocking { client.getBillingKey("nobody") } }
         Unit
