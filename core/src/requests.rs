@@ -424,7 +424,8 @@ fn check_pg(pg: &Option<Pg>) -> Result<(), Error> {
 }
 
 impl CardDetails {
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
         let raw = self.card_number.expose_secret();
         let digits = self.card_number.digits();
         if raw
@@ -476,7 +477,8 @@ impl CardDetails {
 }
 
 impl PayOnetimeRequest {
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
         check_merchant_uid(&self.merchant_uid)?;
         let currency = self.currency.as_deref();
         check_amount("amount", &self.amount, currency)?;
@@ -492,7 +494,8 @@ impl PayOnetimeRequest {
 }
 
 impl PayAgainRequest {
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
         check_customer_uid(&self.customer_uid)?;
         check_merchant_uid(&self.merchant_uid)?;
         let currency = self.currency.as_deref();
@@ -504,7 +507,8 @@ impl PayAgainRequest {
 }
 
 impl IssueBillingKeyRequest {
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
         check_customer_uid(&self.customer_uid)?;
         self.card.validate()?;
         check_pg(&self.pg)
@@ -512,7 +516,8 @@ impl IssueBillingKeyRequest {
 }
 
 impl CancelPaymentRequest {
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<(), Error> {
         match (&self.imp_uid, &self.merchant_uid) {
             (None, None) => {
                 return Err(Error::invalid(

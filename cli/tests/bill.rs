@@ -1,0 +1,341 @@
+//! `iamport bill`: the billing run killed with SIGKILL and resumed, against a faulty sandbox; and
+//! plans with bad rows.
+
+mod common;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use common::{TestResult, command, iamport};
+use iamport_sandbox::{Fault, FaultPlan, FaultRule, Sandbox};
+use iamport_subscribe::{CardDetails, Client, IssueBillingKeyRequest};
+use rand::{Rng, SeedableRng};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const ROWS: usize = 2000;
+const CUSTOMERS: usize = 100;
+
+/// Every 10th customer's card is declined.
+fn declines(customer: usize) -> bool {
+    customer % 10 == 3
+}
+
+async fn setup_customers(sandbox: &Sandbox) -> TestResult {
+    let client = Client::builder()
+        .imp_key(sandbox.imp_key())
+        .imp_secret(sandbox.imp_secret())
+        .base_url(sandbox.url())
+        .build()?;
+    for c in 0..CUSTOMERS {
+        let card = if declines(c) {
+            "4000-0000-0000-0002"
+        } else {
+            "4111-1111-1111-1111"
+        };
+        client
+            .issue_billing_key(&IssueBillingKeyRequest {
+                customer_uid: format!("cust-{c}"),
+                card: CardDetails::new(card, "2099-12"),
+                ..Default::default()
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+fn write_plan(path: &Path) -> std::io::Result<()> {
+    let mut text = String::from("customer_uid,merchant_uid,amount,name\n");
+    for r in 0..ROWS {
+        text.push_str(&format!(
+            "cust-{},nov-{r},{},\"Plan, monthly\"\n",
+            r % CUSTOMERS,
+            1000 + r
+        ));
+    }
+    std::fs::write(path, text)
+}
+
+/// About a fifth of all requests faulted, every kind of fault.
+fn faults(seed: u64) -> FaultPlan {
+    let kinds = [
+        Fault::Latency { ms: 30 },
+        Fault::ServerError { status: 503 },
+        Fault::TooManyRequests {
+            retry_after_secs: 0,
+        },
+        Fault::MalformedBody,
+        Fault::TruncatedBody,
+        Fault::DropBeforeCommit,
+        Fault::DropAfterCommit,
+        Fault::TokenExpired,
+    ];
+    FaultPlan::new(
+        seed,
+        kinds
+            .into_iter()
+            .map(|f| FaultRule::new("*", 0.028, f))
+            .collect(),
+    )
+}
+
+enum Ended {
+    Killed,
+    Exited(i32),
+}
+
+/// Runs the command; with `kill_after`, sends SIGKILL once that many progress lines were printed.
+async fn bill(
+    sandbox: &Sandbox,
+    dir: &Path,
+    kill_after: Option<usize>,
+) -> Result<Ended, Box<dyn std::error::Error>> {
+    let plan = dir.join("plan.csv");
+    let results = dir.join("results.csv");
+    let mut cmd = command(
+        sandbox,
+        &[
+            "bill",
+            plan.to_str().unwrap_or_default(),
+            "--concurrency",
+            "32",
+            "--results",
+            results.to_str().unwrap_or_default(),
+            "--resume-grace",
+            "0.5",
+            "--timeout",
+            "10",
+        ],
+    );
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn()?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let mut lines = BufReader::new(stderr).lines();
+    let mut progress = 0;
+    let mut log = Vec::new();
+    while let Some(line) = lines.next_line().await? {
+        if line.starts_with("progress:") {
+            progress += 1;
+            if Some(progress) == kill_after {
+                child.start_kill()?;
+                child.wait().await?;
+                return Ok(Ended::Killed);
+            }
+        } else {
+            log.push(line);
+        }
+    }
+    let status = child.wait().await?;
+    eprintln!("bill exited {status}: {}", log.join("\n"));
+    Ok(Ended::Exited(status.code().unwrap_or(-1)))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_three_times_and_resumed_charges_every_row_exactly_once() -> TestResult {
+    let seed: u64 = std::env::var("BILL_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::rng().random());
+    eprintln!("BILL_KILL_SEED={seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let sandbox = Sandbox::start().await?;
+    setup_customers(&sandbox).await?;
+    let dir = tempfile::tempdir()?;
+    write_plan(&dir.path().join("plan.csv"))?;
+    sandbox.set_faults(faults(seed));
+
+    // Each run prints a progress line per percent of the plan finished: kill at a random one.
+    // The later runs start from where the earlier stopped, so they get fewer lines.
+    for (round, range) in [(1, 5..30), (2, 3..25), (3, 2..20)] {
+        let at = rng.random_range(range);
+        match bill(&sandbox, dir.path(), Some(at)).await? {
+            Ended::Killed => eprintln!("round {round}: killed after {at} progress lines"),
+            Ended::Exited(code) => {
+                eprintln!("round {round}: finished (exit {code}) before the kill")
+            }
+        }
+    }
+    // Resume with the faults still on; rows left unresolved by them are resolved by the next
+    // runs (faults cleared after a few tries so that the test ends).
+    let mut code = match bill(&sandbox, dir.path(), None).await? {
+        Ended::Exited(c) => c,
+        Ended::Killed => -1,
+    };
+    let mut extra = 0;
+    while code == 9 && extra < 3 {
+        if extra == 1 {
+            sandbox.clear_faults();
+        }
+        extra += 1;
+        code = match bill(&sandbox, dir.path(), None).await? {
+            Ended::Exited(c) => c,
+            Ended::Killed => -1,
+        };
+    }
+    assert_eq!(
+        code, 0,
+        "the run ends with every row resolved (seed {seed})"
+    );
+    let faulted: u64 = sandbox.fault_counts().values().sum();
+    assert!(faulted > 100, "faults were injected: {faulted}");
+
+    // The ledger: exactly one paid or declined payment per row, nothing else.
+    let ledger = sandbox.ledger();
+    let mut by_order: HashMap<String, Vec<&serde_json::Value>> = HashMap::new();
+    for p in &ledger {
+        let m = p["merchant_uid"].as_str().unwrap_or_default().to_string();
+        by_order.entry(m).or_default().push(p);
+    }
+    assert_eq!(
+        by_order.len(),
+        ROWS,
+        "payments for exactly the plan's orders (seed {seed})"
+    );
+    for r in 0..ROWS {
+        let attempts = &by_order[&format!("nov-{r}")];
+        if attempts.len() != 1 {
+            let journal =
+                std::fs::read_to_string(dir.path().join("plan.journal")).unwrap_or_default();
+            let needle = format!("\"nov-{r}\"");
+            let history: Vec<&str> = journal.lines().filter(|l| l.contains(&needle)).collect();
+            return Err(format!(
+                "nov-{r} has {} payments (seed {seed}): {attempts:#?}\njournal: {history:#?}",
+                attempts.len()
+            )
+            .into());
+        }
+        let expected = if declines(r % CUSTOMERS) {
+            "failed"
+        } else {
+            "paid"
+        };
+        assert_eq!(attempts[0]["status"], expected, "nov-{r} (seed {seed})");
+        assert_eq!(attempts[0]["amount"], serde_json::json!(1000 + r));
+    }
+
+    // The results file agrees with the ledger, row for row.
+    let mut reader = csv::Reader::from_path(dir.path().join("results.csv"))?;
+    let mut seen = 0;
+    for record in reader.deserialize::<HashMap<String, String>>() {
+        let row = record?;
+        let payment = by_order[&row["merchant_uid"]][0];
+        let expected = if payment["status"] == "paid" {
+            "paid"
+        } else {
+            "declined"
+        };
+        assert_eq!(row["status"], expected, "{row:?}");
+        assert_eq!(
+            payment["imp_uid"].as_str(),
+            Some(row["imp_uid"].as_str()),
+            "{row:?}"
+        );
+        assert_eq!(row["amount"], payment["amount"].to_string());
+        let r: usize = row["merchant_uid"].trim_start_matches("nov-").parse()?;
+        assert_eq!(row["line"], (r + 2).to_string(), "line numbers of the plan");
+        seen += 1;
+    }
+    assert_eq!(seen, ROWS);
+
+    // Once finished, running it again charges nothing and succeeds.
+    let before = sandbox
+        .request_counts()
+        .get("POST /subscribe/payments/again")
+        .copied();
+    assert!(matches!(
+        bill(&sandbox, dir.path(), None).await?,
+        Ended::Exited(0)
+    ));
+    let after = sandbox
+        .request_counts()
+        .get("POST /subscribe/payments/again")
+        .copied();
+    assert_eq!(before, after);
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_rows_are_reported_by_line_and_nothing_is_charged() -> TestResult {
+    let sandbox = Sandbox::start().await?;
+    let dir = tempfile::tempdir()?;
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        "customer_uid,merchant_uid,amount,name\n\
+         c1,m1,9900,ok\n\
+         c2,m2,12.5,fraction of a won\n\
+         c3,m3,abc,not a number\n\
+         ,m4,100,no customer\n\
+         c5,m1,100,same order as line 2\n\
+         c6,m6,100\n\
+         c7,m7,-100,negative\n",
+    )?;
+    let out = iamport(&sandbox, &["bill", plan.to_str().unwrap_or_default()]).await?;
+    assert_eq!(out.code, 2, "{out:?}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    for (line, text) in [
+        (3, "amount"),
+        (4, "amount \"abc\""),
+        (5, "customer_uid"),
+        (6, "merchant_uid \"m1\" is already used on line 2"),
+        (7, "expected 4 fields, found 3"),
+        (8, "amount"),
+    ] {
+        let prefix = format!("line {line}: ");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&prefix) && l.contains(text)),
+            "no report for line {line} ({text}): {out:?}"
+        );
+    }
+    assert!(!lines.iter().any(|l| l.starts_with("line 2:")), "{out:?}");
+    assert_eq!(sandbox.total_requests(), 0, "nothing may be sent");
+    assert!(
+        !dir.path().join("plan.journal").exists(),
+        "no journal for a refused plan"
+    );
+
+    let json = iamport(
+        &sandbox,
+        &["bill", plan.to_str().unwrap_or_default(), "--json"],
+    )
+    .await?;
+    assert_eq!(json.code, 2);
+    assert_eq!(
+        json.json()["error"]["errors"].as_array().map(Vec::len),
+        Some(6),
+        "{json:?}"
+    );
+
+    let missing = iamport(
+        &sandbox,
+        &[
+            "bill",
+            dir.path().join("none.csv").to_str().unwrap_or_default(),
+        ],
+    )
+    .await?;
+    assert_eq!(missing.code, 2, "{missing:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_journal_of_another_plan_is_refused() -> TestResult {
+    let sandbox = Sandbox::start().await?;
+    let dir = tempfile::tempdir()?;
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(&plan, "customer_uid,merchant_uid,amount\nc1,m1,100\n")?;
+    let p = plan.to_str().unwrap_or_default();
+    let first = iamport(&sandbox, &["--sandbox", "bill", p, "--json"]).await?;
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_eq!(first.json()["paid"], 1);
+    std::fs::write(&plan, "customer_uid,merchant_uid,amount\nc1,m1,200\n")?;
+    let second = iamport(&sandbox, &["--sandbox", "bill", p]).await?;
+    assert_eq!(second.code, 1, "{second:?}");
+    assert!(
+        second.stderr.contains("belongs to another plan"),
+        "{second:?}"
+    );
+    Ok(())
+}
