@@ -339,3 +339,62 @@ async fn a_journal_of_another_plan_is_refused() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn ctrl_c_lets_the_charges_in_flight_finish_and_the_run_resumes() -> TestResult {
+    let sandbox = Sandbox::start().await?;
+    setup_customers(&sandbox).await?;
+    let dir = tempfile::tempdir()?;
+    let plan = dir.path().join("plan.csv");
+    let mut text = String::from("customer_uid,merchant_uid,amount\n");
+    for r in 0..300 {
+        text.push_str(&format!("cust-{},dec-{r},{}\n", r % CUSTOMERS, 500 + r));
+    }
+    std::fs::write(&plan, text)?;
+    let p = plan.to_str().unwrap_or_default();
+
+    let mut cmd = command(&sandbox, &["bill", p, "--rate", "300", "--json"]);
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn()?;
+    let pid = child.id().ok_or("no pid")?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(child.stderr.take().ok_or("no stderr")?).lines();
+    let mut progress = 0;
+    while let Some(line) = lines.next_line().await? {
+        progress += usize::from(line.starts_with("progress:"));
+        if progress == 10 {
+            let kill = std::process::Command::new("kill")
+                .args(["-INT", &pid.to_string()])
+                .status()?;
+            assert!(kill.success());
+            break;
+        }
+    }
+    while lines.next_line().await?.is_some() {}
+    let status = child.wait().await?;
+    assert_eq!(
+        status.code(),
+        Some(9),
+        "an interrupted run leaves rows unresolved"
+    );
+    let mut summary = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut BufReader::new(stdout), &mut summary).await?;
+    let summary: serde_json::Value = serde_json::from_str(&summary)?;
+    let finished = summary["finished"].as_u64().unwrap_or(0);
+    assert!((10..300).contains(&finished), "{summary}");
+    // Nothing was left in flight: Ctrl-C waited for every charge that had been sent.
+    assert_eq!(summary["in_flight"], 0, "{summary}");
+    assert_eq!(summary["unknown"], 0, "{summary}");
+    assert_eq!(sandbox.ledger().len() as u64, finished);
+
+    let resumed = iamport(&sandbox, &["bill", p, "--json"]).await?;
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert_eq!(resumed.json()["finished"], 300);
+    assert_eq!(
+        resumed.json()["finished_this_run"].as_u64(),
+        Some(300 - finished)
+    );
+    assert_eq!(sandbox.ledger().len(), 300, "one payment per row");
+    Ok(())
+}

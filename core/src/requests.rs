@@ -369,7 +369,11 @@ pub(crate) fn check_imp_uid(value: &str) -> Result<(), Error> {
     check_uid("imp_uid", value, 32)
 }
 
-fn check_amount(field: &str, amount: &Amount, currency: Option<&str>) -> Result<(), Error> {
+pub(crate) fn check_amount(
+    field: &str,
+    amount: &Amount,
+    currency: Option<&str>,
+) -> Result<(), Error> {
     if !amount.is_positive() {
         return Err(Error::invalid(field, "must be greater than 0"));
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::models::{BillingKey, Payment, PaymentPage, PaymentStatus, Timestamp};
 use crate::money::Amount;
 use crate::pg::Pg;
-use crate::requests::{Buyer, CardDetails, check_customer_uid, check_merchant_uid};
+use crate::requests::{Buyer, CardDetails, check_amount, check_customer_uid, check_merchant_uid};
 use futures_util::stream::{self, Stream};
 use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -268,7 +268,8 @@ pub struct ScheduleRequest {
 }
 
 impl ScheduleRequest {
-    pub(crate) fn validate(&self) -> Result<()> {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<()> {
         check_customer_uid(&self.customer_uid)?;
         if self.schedules.is_empty() {
             return Err(Error::invalid("schedules", "must hold at least one charge"));
@@ -291,19 +292,7 @@ impl ScheduleRequest {
                     "must be a unix time in seconds",
                 ));
             }
-            if !entry.amount.is_positive() {
-                return Err(Error::invalid("amount", "must be greater than 0"));
-            }
-            let krw = entry
-                .currency
-                .as_deref()
-                .is_none_or(|c| c.eq_ignore_ascii_case("KRW"));
-            if krw && !entry.amount.is_whole() {
-                return Err(Error::invalid(
-                    "amount",
-                    "must be a whole number of won for KRW",
-                ));
-            }
+            check_amount("amount", &entry.amount, entry.currency.as_deref())?;
         }
         Ok(())
     }

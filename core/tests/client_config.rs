@@ -139,9 +139,41 @@ async fn the_tier_header_is_sent_and_accepted() {
 
 #[tokio::test]
 async fn a_base_url_with_a_path_prefix_keeps_it() {
+    // A stand-in for a proxy that serves the API under /iamport/: it answers only there, and
+    // records every path it is asked for.
+    use axum::{Json, Router, extract::Path, routing::get, routing::post};
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (token_seen, key_seen) = (seen.clone(), seen.clone());
+    let app = Router::new()
+        .route(
+            "/iamport/users/getToken",
+            post(move || async move {
+                token_seen.lock().unwrap().push("token".to_string());
+                let now = 1_800_000_000;
+                Json(serde_json::json!({"code": 0, "message": null, "response": {
+                    "access_token": "a".repeat(40), "now": now, "expired_at": now + 1800}}))
+            }),
+        )
+        .route(
+            "/iamport/subscribe/customers/{uid}",
+            get(move |Path(uid): Path<String>| async move {
+                key_seen.lock().unwrap().push(uid.clone());
+                Json(serde_json::json!({"code": 0, "message": null,
+                    "response": {"customer_uid": uid}}))
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
     let client = builder()
-        .base_url("https://proxy.example/iamport/")
+        .base_url(format!("http://{addr}/iamport/"))
         .build()
         .unwrap();
-    assert_eq!(client.base_url(), "https://proxy.example/iamport/");
+    assert_eq!(client.base_url(), format!("http://{addr}/iamport/"));
+    let key = client.get_billing_key("c/1").await.unwrap();
+    assert_eq!(key.customer_uid, "c/1");
+    // The token and the call both went under the prefix; the `/` in the id stayed in its segment.
+    assert_eq!(*seen.lock().unwrap(), vec!["token", "c/1"]);
 }

@@ -188,7 +188,10 @@ pub async fn run(global: &Global, args: BillArgs) -> Result<(), Exit> {
         unanswered_streak: AtomicU64::new(0),
         streak_limit: (2 * u64::from(args.concurrency)).max(50),
     });
-    let interrupts = tokio::spawn(watch_interrupts(ctx.clone()));
+    // Registered now (not when the task first runs), so no early Ctrl-C kills the run outright.
+    let sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(|e| Exit::failure(format!("cannot watch for Ctrl-C: {e}")))?;
+    let interrupts = tokio::spawn(watch_interrupts(ctx.clone(), sigint));
     let started = Instant::now();
 
     let grace = args
@@ -232,7 +235,7 @@ pub async fn run(global: &Global, args: BillArgs) -> Result<(), Exit> {
         finished_now,
         global.json,
     )?;
-    if let Some(exit) = stop_reason {
+    if let Some(exit) = stop_reason.filter(|e| e.kind != "Interrupted") {
         if exit.code != code::UNRESOLVED || summary.finished < checked.rows {
             return Err(Exit {
                 reported: global.json,
@@ -293,8 +296,8 @@ async fn sandbox_keys(conn: &Connection, plan_path: &Path) -> Result<(), Exit> {
 
 /// Ctrl-C once: no new charges, the ones in flight finish and are journaled. Twice: quit now
 /// (the journal is consistent at every moment).
-async fn watch_interrupts(ctx: Arc<Ctx>) {
-    if tokio::signal::ctrl_c().await.is_err() {
+async fn watch_interrupts(ctx: Arc<Ctx>, mut sigint: tokio::signal::unix::Signal) {
+    if sigint.recv().await.is_none() {
         return;
     }
     ctx.stop_with(Exit::new(
@@ -302,7 +305,7 @@ async fn watch_interrupts(ctx: Arc<Ctx>) {
         "Interrupted",
         "interrupted: finishing the charges in flight (Ctrl-C again to quit at once)",
     ));
-    if tokio::signal::ctrl_c().await.is_ok() {
+    if sigint.recv().await.is_some() {
         std::process::exit(130);
     }
 }
