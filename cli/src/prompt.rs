@@ -23,8 +23,7 @@ pub fn ask(label: &str, hidden: bool) -> std::io::Result<Option<String>> {
     let stdin = std::io::stdin();
     let terminal = stdin.is_terminal();
     let mut err = std::io::stderr();
-    write!(err, "{label}: ")?;
-    err.flush()?;
+    // Echo goes off before the prompt is shown: whatever is typed after seeing it stays hidden.
     let guard = if terminal && hidden {
         let saved = termios::tcgetattr(&stdin)?;
         let mut quiet = saved.clone();
@@ -36,6 +35,8 @@ pub fn ask(label: &str, hidden: bool) -> std::io::Result<Option<String>> {
     } else {
         None
     };
+    write!(err, "{label}: ")?;
+    err.flush()?;
     let mut line = String::new();
     let n = stdin.lock().read_line(&mut line)?;
     drop(guard);

@@ -271,14 +271,26 @@ impl Journal {
 
     /// Appends a record; returns once it is on disk.
     pub async fn append(&self, record: &Record) -> io::Result<()> {
+        self.submit(record)?
+            .await
+            .map_err(|_| io::Error::other("the journal writer has stopped"))?
+    }
+
+    /// Queues a record without waiting for the disk: for outcomes, which are safe to lose in a
+    /// crash (the row is then looked up on resume). Everything queued is on disk once the writer
+    /// thread has been joined.
+    pub fn append_soon(&self, record: &Record) -> io::Result<()> {
+        self.submit(record).map(drop)
+    }
+
+    fn submit(&self, record: &Record) -> io::Result<oneshot::Receiver<io::Result<()>>> {
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
         let (ack, done) = oneshot::channel();
         self.tx
             .send((line, ack))
             .map_err(|_| io::Error::other("the journal writer has stopped"))?;
-        done.await
-            .map_err(|_| io::Error::other("the journal writer has stopped"))?
+        Ok(done)
     }
 }
 
