@@ -363,9 +363,8 @@ pub(crate) fn check_amount(amount: Decimal, currency: &str, what: &str) -> Resul
 
 /// A paid or cancelled record of `merchant_uid` exists (a failed one does not block a retry).
 pub(crate) fn merchant_uid_taken(st: &Inner, merchant_uid: &str) -> bool {
-    st.payments.iter().any(|p| {
-        p.merchant_uid == merchant_uid && matches!(p.status, Status::Paid | Status::Cancelled)
-    })
+    st.payments_of_order(merchant_uid)
+        .any(|(_, p)| matches!(p.status, Status::Paid | Status::Cancelled))
 }
 
 fn check_duplicate(st: &Inner, merchant_uid: &str) -> Result<(), Reply> {
@@ -477,6 +476,13 @@ pub(crate) fn charge(st: &mut Inner, c: Charge, now: i64) -> usize {
     };
     let i = st.payments.len();
     st.by_imp_uid.insert(imp_uid, i);
+    st.by_merchant_uid
+        .entry(payment.merchant_uid.clone())
+        .or_default()
+        .push(i);
+    if let Some(c) = &payment.customer_uid {
+        st.by_customer_uid.entry(c.clone()).or_default().push(i);
+    }
     st.payments.push(payment);
     i
 }
@@ -665,10 +671,8 @@ fn matching<'s>(st: &'s Inner, req: &Request<'_>) -> Result<Vec<&'s Payment>, Re
     };
     // Positions in `payments` are creation order, used to break ties.
     let mut found: Vec<(usize, &Payment)> = st
-        .payments
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.merchant_uid == merchant_uid && status.is_none_or(|s| p.status == s))
+        .payments_of_order(&merchant_uid)
+        .filter(|(_, p)| status.is_none_or(|s| p.status == s))
         .collect();
     found.sort_by(|(ia, a), (ib, b)| {
         let ord: Ordering = key(a).cmp(&key(b)).then(ia.cmp(ib));
@@ -791,10 +795,7 @@ fn multi_payments(st: &Inner, req: &Request<'_>) -> Reply {
         .collect();
     // By merchant_uid: the most recent attempt (latest start, then latest created).
     indices.extend(merchant_uids.iter().map(|m| {
-        st.payments
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| &p.merchant_uid == m)
+        st.payments_of_order(m)
             .max_by_key(|(i, p)| (p.started_at, *i))
             .map(|(i, _)| i)
     }));
@@ -812,12 +813,7 @@ fn multi_payments(st: &Inner, req: &Request<'_>) -> Reply {
 fn key_payments(shared: &Shared, st: &Inner, req: &Request<'_>) -> Res {
     let uid = req.param("customer_uid");
     let page = positive_query(req, "page", 1, u64::from(u32::MAX))?;
-    let mut found: Vec<(usize, &Payment)> = st
-        .payments
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.customer_uid.as_deref() == Some(uid.as_str()))
-        .collect();
+    let mut found: Vec<(usize, &Payment)> = st.payments_of_key(&uid).collect();
     if found.is_empty() && !st.keys.contains_key(&uid) && shared.cfg.not_found == NotFoundMode::Spec
     {
         return Err(Reply::error(404, 1, key_not_found_message(&uid)));
@@ -836,16 +832,12 @@ fn cancel(shared: &Shared, st: &mut Inner, req: &Request<'_>, now: i64) -> Res {
     let index = match (imp_uid, merchant_uid) {
         (Some(imp_uid), _) => st.by_imp_uid.get(&imp_uid).copied(),
         (None, Some(merchant_uid)) => {
-            let same = |p: &&Payment| p.merchant_uid == merchant_uid;
-            let paid = st
-                .payments
-                .iter()
-                .position(|p| same(&p) && p.status == Status::Paid);
-            paid.or_else(|| {
-                st.payments
-                    .iter()
-                    .position(|p| same(&p) && p.status == Status::Cancelled)
-            })
+            let first = |status: Status| {
+                st.payments_of_order(&merchant_uid)
+                    .find(|(_, p)| p.status == status)
+                    .map(|(i, _)| i)
+            };
+            first(Status::Paid).or_else(|| first(Status::Cancelled))
         }
         (None, None) => {
             return Err(Reply::fail(

@@ -48,6 +48,11 @@ pub(crate) struct Inner {
     pub token: Option<Token>,
     pub payments: Vec<Payment>,
     pub by_imp_uid: HashMap<String, usize>,
+    /// Positions in `payments` of each merchant_uid's attempts, in creation order: lookups and
+    /// the duplicate check stay O(attempts), not O(ledger), however long a run is.
+    pub by_merchant_uid: HashMap<String, Vec<usize>>,
+    /// Positions in `payments` of each billing key's payments, in creation order.
+    pub by_customer_uid: HashMap<String, Vec<usize>>,
     pub keys: HashMap<String, BillingKey>,
     pub counts: BTreeMap<String, u64>,
     pub total: u64,
@@ -60,6 +65,34 @@ pub(crate) struct Inner {
     pub webhook_retries: u32,
     pub deliveries: VecDeque<WebhookDelivery>,
     pub faults: Faults,
+}
+
+impl Inner {
+    /// The attempts recorded under `merchant_uid`: (position, payment), in creation order.
+    pub fn payments_of_order<'a>(
+        &'a self,
+        merchant_uid: &str,
+    ) -> impl Iterator<Item = (usize, &'a Payment)> + 'a {
+        self.indexed(self.by_merchant_uid.get(merchant_uid))
+    }
+
+    /// The payments made with the billing key `customer_uid`, in creation order.
+    pub fn payments_of_key<'a>(
+        &'a self,
+        customer_uid: &str,
+    ) -> impl Iterator<Item = (usize, &'a Payment)> + 'a {
+        self.indexed(self.by_customer_uid.get(customer_uid))
+    }
+
+    fn indexed<'a>(
+        &'a self,
+        positions: Option<&'a Vec<usize>>,
+    ) -> impl Iterator<Item = (usize, &'a Payment)> + 'a {
+        positions
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.payments.get(*i).map(|p| (*i, p)))
+    }
 }
 
 impl Shared {
@@ -93,6 +126,8 @@ impl Shared {
                 token: None,
                 payments: Vec::new(),
                 by_imp_uid: HashMap::new(),
+                by_merchant_uid: HashMap::new(),
+                by_customer_uid: HashMap::new(),
                 keys: HashMap::new(),
                 counts: BTreeMap::new(),
                 total: 0,
@@ -132,6 +167,8 @@ impl Inner {
         self.token = None;
         self.payments.clear();
         self.by_imp_uid.clear();
+        self.by_merchant_uid.clear();
+        self.by_customer_uid.clear();
         self.keys.clear();
         self.counts.clear();
         self.total = 0;
