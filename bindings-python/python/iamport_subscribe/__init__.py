@@ -6,6 +6,9 @@ success and never prints card data or secrets. ``iamport_subscribe.testing.Sandb
 emulator of the API for tests.
 """
 
+import atexit as _atexit
+
+from . import _native
 from ._client import AsyncClient, Client
 from ._native import __version__
 from .errors import (
@@ -56,3 +59,7 @@ __all__ = [
     "TimeoutError",
     "OutcomeUnknownError",
 ]
+
+# Before the interpreter finalizes: no more log records to Python, and the tokio runtime's threads
+# stopped (a runtime thread that takes the GIL during finalization aborts the process).
+_atexit.register(_native.at_exit)

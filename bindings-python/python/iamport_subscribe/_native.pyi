@@ -1,13 +1,15 @@
 # Type stub of the native extension (Rust, pyo3). Checked against the module by mypy.stubtest.
 from typing import Any, Dict, Optional, final
 
-__all__ = ["NativeClient", "NativeError", "NativeSandbox", "__version__", "reset_log_cache"]
+__all__ = ["NativeClient", "NativeError", "NativeSandbox", "__version__", "at_exit", "close_log_bridge", "reset_log_cache"]
 
 __version__: str
 
 class NativeError(Exception): ...
 
 def reset_log_cache() -> None: ...
+def close_log_bridge() -> None: ...
+def at_exit() -> None: ...
 
 @final
 class NativeClient:
