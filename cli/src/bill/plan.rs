@@ -1,8 +1,7 @@
 //! The billing plan: a CSV with a header row naming `customer_uid`, `merchant_uid`, `amount` and
 //! (optionally) `name`, read as a stream. Rows are validated with core's own request checks.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, BufRead, Read};
@@ -244,25 +243,78 @@ fn csv_reason(e: &csv::Error) -> String {
     }
 }
 
+/// A Bloom filter over merchant_uids: a fixed number of bits, so the duplicate check does not
+/// keep every merchant_uid. A hit only makes a row a suspect; suspects are confirmed exactly by a
+/// second pass.
+struct Bloom {
+    bits: Vec<u64>,
+}
+
+impl Bloom {
+    const HASHES: u64 = 7;
+
+    /// About 10 bits per row the file could hold at most (6 bytes is the shortest row), between
+    /// 8 KiB and 32 MiB: under 1 % false hits for any plan that fits, 1.25 bytes a row at most.
+    fn for_file(bytes: u64) -> Bloom {
+        Bloom::with_bits((bytes / 6).saturating_mul(10).clamp(1 << 16, 1 << 28))
+    }
+
+    fn with_bits(bits: u64) -> Bloom {
+        Bloom {
+            bits: vec![0; bits.div_ceil(64) as usize],
+        }
+    }
+
+    /// Inserts; returns whether every bit was already set (maybe seen before).
+    fn insert(&mut self, key: &str) -> bool {
+        let (h1, h2) = (hash(0, key), hash(1, key) | 1);
+        let len = self.bits.len() as u64 * 64;
+        let mut seen = true;
+        for i in 0..Self::HASHES {
+            let bit = h1.wrapping_add(i.wrapping_mul(h2)) % len;
+            let (word, mask) = ((bit / 64) as usize, 1u64 << (bit % 64));
+            if let Some(w) = self.bits.get_mut(word) {
+                seen &= *w & mask != 0;
+                *w |= mask;
+            }
+        }
+        seen
+    }
+}
+
+fn hash(seed: u64, key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    seed.hash(&mut h);
+    key.hash(&mut h);
+    h.finish()
+}
+
 /// The validation pass: every row checked, a merchant_uid used twice refused, the file hashed.
 ///
-/// Duplicates are found through a map of 64-bit hashes of the merchant_uids to their line
-/// (about 16 bytes a row, freed before the run); a hash collision would only be reported as a
-/// duplicate, never let one through.
+/// Memory does not grow with the plan beyond the Bloom filter's cap: merchant_uids the filter
+/// flags are kept as 64-bit hashes and confirmed by a second pass over the file, which holds only
+/// those suspects' merchant_uids.
 pub fn check(path: &Path) -> Result<Checked, String> {
+    check_with(path, None)
+}
+
+/// `check` with a Bloom filter of `bits` (tests: a tiny one makes every row a suspect).
+fn check_with(path: &Path, bits: Option<u64>) -> Result<Checked, String> {
     let file =
         File::open(path).map_err(|e| format!("cannot open the plan {}: {e}", path.display()))?;
+    let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     let hashing = Hashing {
         inner: io::BufReader::new(file),
         hasher: Sha256::new(),
     };
     let again = File::open(path).map_err(|e| format!("cannot open the plan: {e}"))?;
     let mut plan = Plan::new(hashing, Box::new(again))?;
-    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut bloom = bits.map_or_else(|| Bloom::for_file(bytes), Bloom::with_bits);
+    let mut suspects: HashSet<u64> = HashSet::new();
     let mut errors = Vec::new();
     let mut error_count = 0u64;
     let mut rows = 0u64;
-    let mut report = |message: String, errors: &mut Vec<String>| {
+    let mut report = |message: String| {
         error_count += 1;
         if errors.len() < MAX_LISTED_ERRORS {
             errors.push(message);
@@ -272,28 +324,14 @@ pub fn check(path: &Path) -> Result<Checked, String> {
         rows += 1;
         match row {
             Ok(row) => {
-                let mut h = DefaultHasher::new();
-                row.merchant_uid.hash(&mut h);
-                match seen.entry(h.finish()) {
-                    Entry::Occupied(first) => report(
-                        format!(
-                            "line {}: merchant_uid {:?} is already used on line {} (each row \
-                             needs its own order id)",
-                            row.line,
-                            row.merchant_uid,
-                            first.get()
-                        ),
-                        &mut errors,
-                    ),
-                    Entry::Vacant(v) => {
-                        v.insert(row.line);
-                    }
+                if bloom.insert(&row.merchant_uid) {
+                    suspects.insert(hash(0, &row.merchant_uid));
                 }
             }
-            Err(message) => report(message, &mut errors),
+            Err(message) => report(message),
         }
     }
-    drop(seen);
+    drop(bloom);
     // Read to the very end so the hash covers the whole file.
     let mut inner = plan.reader.into_inner();
     io::copy(&mut inner, &mut io::sink()).map_err(|e| format!("cannot read the plan: {e}"))?;
@@ -303,6 +341,27 @@ pub fn check(path: &Path) -> Result<Checked, String> {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    if !suspects.is_empty() {
+        // Only the suspects' merchant_uids, with the line each was first seen on.
+        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut plan = Plan::open(path)?;
+        while let Some(row) = plan.next_row() {
+            let Ok(row) = row else { continue };
+            if !suspects.contains(&hash(0, &row.merchant_uid)) {
+                continue;
+            }
+            match first.get(&row.merchant_uid) {
+                Some(line) => report(format!(
+                    "line {}: merchant_uid {:?} is already used on line {line} (each row needs \
+                     its own order id)",
+                    row.line, row.merchant_uid
+                )),
+                None => {
+                    first.insert(row.merchant_uid, row.line);
+                }
+            }
+        }
+    }
     Ok(Checked {
         rows,
         sha256,
@@ -355,6 +414,39 @@ mod tests {
             errors[4].starts_with("line 6: expected 3 fields"),
             "{errors:?}"
         );
+    }
+
+    #[test]
+    fn every_duplicate_is_found_whatever_the_filter_says() -> Result<(), String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let path = dir.path().join("plan.csv");
+        let mut text = String::from("customer_uid,merchant_uid,amount\n");
+        for r in 0..20_000 {
+            // Rows 5,000, 12,345 and 19,999 reuse earlier orders.
+            let order = match r {
+                5_000 => 10,
+                12_345 => 4_999,
+                19_999 => 10,
+                r => r,
+            };
+            text.push_str(&format!("c,order-{order},100\n"));
+        }
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        // The sized filter, and one of 64 bits that flags every row as a suspect.
+        for bits in [None, Some(64)] {
+            let checked = check_with(&path, bits)?;
+            assert_eq!(checked.rows, 20_000);
+            assert_eq!(
+                checked.errors,
+                vec![
+                    "line 5002: merchant_uid \"order-10\" is already used on line 12 (each row needs its own order id)",
+                    "line 12347: merchant_uid \"order-4999\" is already used on line 5001 (each row needs its own order id)",
+                    "line 20001: merchant_uid \"order-10\" is already used on line 12 (each row needs its own order id)",
+                ],
+                "{bits:?}"
+            );
+        }
+        Ok(())
     }
 
     #[test]
