@@ -41,9 +41,15 @@ impl Progress {
         p
     }
 
-    fn line(&self) -> String {
+    /// The rows finished and the counts, from one reading of each counter (so they agree).
+    fn line(&self) -> (u64, String) {
         let c = &self.counts;
-        let finished = c.finished();
+        let (paid, declined, failed) = (
+            c.paid.load(Ordering::Relaxed),
+            c.declined.load(Ordering::Relaxed),
+            c.failed.load(Ordering::Relaxed),
+        );
+        let finished = paid + declined + failed;
         let now = c.finished_now.load(Ordering::Relaxed);
         let secs = self.start.elapsed().as_secs_f64().max(1e-3);
         let rate = now as f64 / secs;
@@ -54,22 +60,20 @@ impl Progress {
         } else {
             "-".to_string()
         };
-        format!(
-            "paid {}, declined {}, failed {}, unknown {}, {rate:.1}/s, ETA {eta}",
-            c.paid.load(Ordering::Relaxed),
-            c.declined.load(Ordering::Relaxed),
-            c.failed.load(Ordering::Relaxed),
-            unknown,
-        )
+        let text = format!(
+            "paid {paid}, declined {declined}, failed {failed}, unknown {unknown}, {rate:.1}/s, \
+             ETA {eta}"
+        );
+        (finished, text)
     }
 
     /// After every outcome.
     pub fn update(&self) {
-        let finished = self.counts.finished();
+        let (finished, line) = self.line();
         match &self.bar {
             Some(bar) => {
                 bar.set_position(finished);
-                bar.set_message(self.line());
+                bar.set_message(line);
             }
             None => {
                 let pct = percent(finished, self.rows);
@@ -80,11 +84,7 @@ impl Progress {
                         .compare_exchange(last, pct, Ordering::Relaxed, Ordering::Relaxed)
                         .is_ok()
                 {
-                    eprintln!(
-                        "progress: {finished}/{} rows ({pct}%), {}",
-                        self.rows,
-                        self.line()
-                    );
+                    eprintln!("progress: {finished}/{} rows ({pct}%), {line}", self.rows);
                 }
             }
         }
@@ -101,16 +101,15 @@ impl Progress {
     pub fn finish(&self) {
         match &self.bar {
             Some(bar) => {
-                bar.set_position(self.counts.finished());
-                bar.set_message(self.line());
+                let (finished, line) = self.line();
+                bar.set_position(finished);
+                bar.set_message(line);
                 bar.finish();
             }
-            None => eprintln!(
-                "progress: {}/{} rows, {}",
-                self.counts.finished(),
-                self.rows,
-                self.line()
-            ),
+            None => {
+                let (finished, line) = self.line();
+                eprintln!("progress: {finished}/{} rows, {line}", self.rows);
+            }
         }
     }
 }
