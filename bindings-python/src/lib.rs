@@ -500,7 +500,7 @@ static LOG_RESET: std::sync::OnceLock<pyo3_log::ResetHandle> = std::sync::OnceLo
 /// Whether log records may still go to Python. `atexit` closes it: a runtime thread that logs
 /// after that (hyper closing a pooled connection while the interpreter drops the clients) would
 /// take the GIL during finalization, which aborts the process ("PyGILState_Release: thread state
-/// must be current"; seen in about 1 run in 15 of a busy AsyncClient under load).
+/// must be current"; see `runtime::shutdown`, which the same hook calls).
 static LOG_OPEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
 /// pyo3-log behind [`LOG_OPEN`].
