@@ -11,8 +11,7 @@ use iamport_subscribe::{
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The sandbox's decline test card.
-const DECLINE_CARD: &str = "4000-0000-0000-0002";
+use crate::ops::SANDBOX_DECLINE_CARD as DECLINE_CARD;
 
 struct Row {
     step: &'static str,

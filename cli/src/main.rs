@@ -53,7 +53,7 @@ struct Cli {
 }
 
 /// Options shared by every command that talks to the API.
-#[derive(Args, Debug)]
+#[derive(Args)]
 struct Global {
     /// REST API key.
     #[arg(long, env = "IAMPORT_IMP_KEY", global = true)]
@@ -118,6 +118,24 @@ enum Command {
         #[arg(long, env = "IAMPORT_SANDBOX_IMP_SECRET", hide_env_values = true)]
         sandbox_imp_secret: Option<String>,
     },
+}
+
+// By hand: the secret must not show in Debug output.
+impl std::fmt::Debug for Global {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Global")
+            .field("imp_key", &self.imp_key)
+            .field(
+                "imp_secret",
+                &self.imp_secret.as_ref().map(|_| "<redacted>"),
+            )
+            .field("base_url", &self.base_url)
+            .field("sandbox", &self.sandbox)
+            .field("json", &self.json)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
@@ -268,4 +286,26 @@ async fn run_sandbox(port: u16, imp_key: Option<String>, imp_secret: Option<Stri
     }
     sandbox.shutdown().await;
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_is_not_in_debug_output() {
+        let cli = Cli::parse_from([
+            "iamport",
+            "--imp-key",
+            "k",
+            "--imp-secret",
+            "s3cr3t-77",
+            "token",
+        ]);
+        let text = format!("{:?}", cli.global);
+        assert!(
+            text.contains("<redacted>") && !text.contains("s3cr3t-77"),
+            "{text}"
+        );
+    }
 }

@@ -635,8 +635,10 @@ fn write_results(journal_path: &Path, results_path: &Path, rows: u64) -> Result<
     let json = results_path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let tmp = with_suffix(results_path, ".partial");
-    let tmp = tmp.with_extension(results_path.extension().unwrap_or_default());
+    // Next to the results (same file system), renamed into place once complete.
+    let mut tmp_name = results_path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".partial");
+    let tmp = results_path.with_file_name(tmp_name);
     let file = std::fs::File::create(&tmp)
         .map_err(|e| Exit::failure(format!("cannot write {}: {e}", tmp.display())))?;
     let mut out = if json {
