@@ -620,8 +620,11 @@ impl Client {
                     tracing::debug!(merchant_uid, error = %error, "iamport charge outcome ambiguous");
                     match self.charge_outcome(merchant_uid, began).await {
                         Some(Ok(found)) => return declined_or_paid(found),
-                        // Nothing recorded (or the lookup failed): re-send while the budget lasts.
-                        _ if retry < self.settings.retry.max_retries => {}
+                        // Nothing recorded: re-send while the budget lasts (the duplicate guard
+                        // backs a paid attempt that lands late).
+                        None if retry < self.settings.retry.max_retries => {}
+                        // A failed lookup (itself retried) proves nothing: re-sending could
+                        // record a second decline, which no guard stops.
                         _ => return Err(unknown()),
                     }
                 }

@@ -257,3 +257,41 @@ async fn a_per_call_timeout_applies() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_lookup_after_an_ambiguous_decline_is_unknown_and_nothing_is_sent_again() {
+    let (sandbox, client) = setup().await;
+    client
+        .issue_billing_key(&IssueBillingKeyRequest {
+            customer_uid: "declines".into(),
+            card: CardDetails::new("4000-0000-0000-0002", "2030-12"),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // The decline is recorded but its answer lost, and every lookup fails.
+    sandbox.set_faults(FaultPlan {
+        seed: 1,
+        rules: vec![
+            FaultRule::new(AGAIN, 1.0, Fault::DropAfterCommit),
+            FaultRule::new(
+                "GET /payments/findAll/{merchant_uid}",
+                1.0,
+                Fault::ServerError { status: 503 },
+            ),
+        ],
+    });
+    let err = client
+        .pay_again(&PayAgainRequest {
+            customer_uid: "declines".into(),
+            ..again("o-lost-decline")
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "{err}");
+    // Re-sending would have recorded a second decline: no guard stops that.
+    assert_eq!(count(&sandbox, AGAIN), 1);
+    let attempts = sandbox.ledger();
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!(attempts[0]["status"], "failed");
+}
