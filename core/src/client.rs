@@ -531,8 +531,7 @@ impl Client {
                 Ok(t) => t,
                 Err(e) => return Attempt::of(Err(e), None),
             };
-            let auth = HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret()));
-            let Ok(mut auth) = auth else {
+            let Some(auth) = token.authorization.clone() else {
                 let e = Error::Api {
                     http_status: 200,
                     code: Some(0),
@@ -540,7 +539,6 @@ impl Client {
                 };
                 return Attempt::of(Err(e), None);
             };
-            auth.set_sensitive(true);
             let answer = match self.send(method.clone(), url, Some(auth), body).await {
                 Ok(a) => a,
                 Err(e) => return Attempt::of(Err(e), None),
@@ -819,7 +817,7 @@ impl Client {
         }
         if let Some(body) = body {
             request = request
-                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(body.to_vec());
         }
         let result = async {
@@ -897,9 +895,48 @@ struct Envelope<'a> {
     response: Option<&'a RawValue>,
 }
 
+/// The envelope of a success, read together with its `response` in one pass. `message` is read
+/// (not kept) so that this accepts exactly what [`Envelope`] accepts.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Success<'a, T> {
+    code: Option<i64>,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    message: Option<std::borrow::Cow<'a, str>>,
+    response: Option<T>,
+}
+
+/// The result of a success answer (2xx, `code: 0`, a `response` of type `T`) in one pass over
+/// the body; `None` for anything else, which [`decode`] then reads again to say what is wrong.
+fn decode_success<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Option<T> {
+    if !(200..300).contains(&status) {
+        return None;
+    }
+    // Checking the UTF-8 of the whole body at once is cheaper than string by string.
+    let text = std::str::from_utf8(bytes).ok()?;
+    match serde_json::from_str::<Success<T>>(text) {
+        Ok(Success {
+            code: Some(0),
+            response: Some(value),
+            ..
+        }) => Some(value),
+        _ => None,
+    }
+}
+
 /// Decodes the `{code, message, response}` envelope and maps failures. With `sensitive`, decoding
 /// errors carry no detail (the body holds a token).
 fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Result<T> {
+    // The common case in one pass; anything else is read again, envelope first, to say why.
+    match decode_success(status, bytes) {
+        Some(value) => Ok(value),
+        None => decode_envelope(status, bytes, sensitive),
+    }
+}
+
+/// [`decode`] in two steps: the envelope (its `response` kept as raw JSON), then the response.
+fn decode_envelope<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Result<T> {
     let ok_status = (200..300).contains(&status);
     let envelope: Envelope<'_> = match serde_json::from_slice(bytes) {
         Ok(env) => env,
@@ -979,7 +1016,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// concurrent callers on a cold or expiring cache cause exactly one `getToken`.
 #[derive(Default)]
 struct TokenCache {
-    current: RwLock<Option<CachedToken>>,
+    current: RwLock<Option<Arc<CachedToken>>>,
     refresh: tokio::sync::Mutex<()>,
     generations: AtomicU64,
     /// The server's clock (`now` of the last grant) and when it was read: an estimate of the
@@ -987,15 +1024,31 @@ struct TokenCache {
     server_clock: RwLock<Option<(i64, Instant)>>,
 }
 
-#[derive(Clone)]
 struct CachedToken {
-    token: AccessToken,
+    /// `Bearer <token>`, built once per grant and marked sensitive (never printed by `http`);
+    /// `None` when the token cannot be a header value.
+    authorization: Option<HeaderValue>,
     refresh_at: Instant,
     generation: u64,
 }
 
+impl CachedToken {
+    fn new(token: &AccessToken, refresh_at: Instant, generation: u64) -> Self {
+        let bearer = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+        let authorization = HeaderValue::from_str(&bearer).ok().map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
+        CachedToken {
+            authorization,
+            refresh_at,
+            generation,
+        }
+    }
+}
+
 impl TokenCache {
-    fn fresh(&self) -> Option<CachedToken> {
+    fn fresh(&self) -> Option<Arc<CachedToken>> {
         let guard = self.current.read().unwrap_or_else(PoisonError::into_inner);
         guard
             .as_ref()
@@ -1003,7 +1056,7 @@ impl TokenCache {
             .cloned()
     }
 
-    async fn get(&self, client: &Client) -> Result<CachedToken> {
+    async fn get(&self, client: &Client) -> Result<Arc<CachedToken>> {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
@@ -1023,11 +1076,11 @@ impl TokenCache {
         let lifetime =
             Duration::from_secs(u64::try_from(grant.expired_at - grant.now).unwrap_or(0));
         let margin = TOKEN_REFRESH_MARGIN.min(lifetime / 2);
-        let cached = CachedToken {
-            token: grant.access_token,
-            refresh_at: asked_at + (lifetime - margin),
-            generation: self.generations.fetch_add(1, Ordering::Relaxed) + 1,
-        };
+        let cached = Arc::new(CachedToken::new(
+            &grant.access_token,
+            asked_at + (lifetime - margin),
+            self.generations.fetch_add(1, Ordering::Relaxed) + 1,
+        ));
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(cached.clone());
         Ok(cached)
     }
@@ -1073,4 +1126,74 @@ enum RefundOutcome {
     Done(Box<Payment>),
     NotDone,
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass decoding of a success must give what the two-step decoding gives, for every
+    /// answer: the same payment, or the same error.
+    #[test]
+    fn one_pass_decoding_agrees_with_the_envelope_first_decoding() {
+        let paid = r#"{"imp_uid":"imps_1","merchant_uid":"o1","amount":9900,"status":"paid","paid_at":1700000000,"fail_reason":"a \"quoted\" \\ reason \u00e9"}"#;
+        let declined =
+            r#"{"imp_uid":"imps_2","merchant_uid":"o2","amount":9900,"status":"failed"}"#;
+        // `P` stands for the paid payment, `D` for the declined one.
+        let answers: &[(u16, &str)] = &[
+            (200, r#"{"code":0,"message":null,"response":P}"#),
+            (200, r#"{"response":P,"code":0}"#),
+            (200, r#"{"code":0,"message":"ok","response":D}"#),
+            (200, r#"{"code":0,"message":"\uc131\uacf5","response":P}"#),
+            (200, r#"{"code":0,"message":5,"response":P}"#),
+            (200, r#"{"code":0,"message":null,"response":P} trailing"#),
+            (200, r#"{"code":0,"code":0,"response":P}"#),
+            (200, r#"{"code":1,"message":"duplicate","response":P}"#),
+            (
+                200,
+                r#"{"code":1,"message":"no such billing key","response":null}"#,
+            ),
+            (
+                200,
+                r#"{"code":-1,"message":"rejected","response":{"other":"shape"}}"#,
+            ),
+            (200, r#"{"code":0,"message":null,"response":null}"#),
+            (200, r#"{"code":0,"message":null}"#),
+            (200, r#"{"code":0,"response":{"imp_uid":"x"}}"#),
+            (200, r#"{"code":0,"response":[1,2]}"#),
+            (200, r#"{"message":null,"response":P}"#),
+            (200, r#"{"code":"0","response":P}"#),
+            (200, "<html>bad gateway</html>"),
+            (200, ""),
+            (
+                401,
+                r#"{"code":-1,"message":"Unauthorized","response":null}"#,
+            ),
+            (500, r#"{"code":0,"message":null,"response":P}"#),
+            (503, "Service Unavailable"),
+            (404, r#"{"code":1,"message":"not found","response":null}"#),
+        ];
+        let mut bodies: Vec<(u16, Vec<u8>)> = answers
+            .iter()
+            .map(|(status, a)| (*status, a.replace('P', paid).replace('D', declined).into()))
+            .collect();
+        // Not UTF-8 inside a string, and a lone byte.
+        bodies.push((
+            200,
+            b"{\"code\":0,\"response\":{\"imp_uid\":\"\xff\"}}".to_vec(),
+        ));
+        bodies.push((200, b"\xff".to_vec()));
+        for (status, body) in &bodies {
+            assert_eq!(
+                format!("{:?}", decode::<Payment>(*status, body, false)),
+                format!("{:?}", decode_envelope::<Payment>(*status, body, false)),
+                "HTTP {status}: {}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // The common case takes the one-pass road.
+        let first = &bodies[0].1;
+        let one_pass = decode_success::<Payment>(200, first).map(|p| p.imp_uid);
+        assert_eq!(one_pass.as_deref(), Some("imps_1"));
+    }
 }
