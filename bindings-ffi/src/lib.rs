@@ -5,8 +5,9 @@
 //! binding's own: the [`Client`], the embedded [`Sandbox`], the public error [`IamportError`] and
 //! the concrete multi-lookup results ([`FoundBillingKeys`], [`FoundPayments`]).
 //!
-//! Every async export runs on tokio (`#[uniffi::export(async_runtime = "tokio")]`): reqwest and
-//! the sandbox need a tokio reactor, and uniffi's foreign executors do not provide one.
+//! Every async export runs on tokio (`#[uniffi::export(async_runtime = "tokio")]`): the HTTP
+//! client (hyper) and the sandbox need a tokio reactor, and uniffi's foreign executors do not
+//! provide one.
 //! `tests/async_runtime.rs` fails the build's tests if an async export lacks it.
 
 mod client;

@@ -8,8 +8,9 @@ use crate::requests::{
 };
 use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
 use crate::secret::{AccessToken, ImpSecret};
-use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use crate::transport::Transport;
+use http::Method;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -160,14 +161,12 @@ impl ClientBuilder {
         if self.timeout.is_zero() {
             return Err(Error::invalid("timeout", "must be greater than zero"));
         }
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .build()
-            .map_err(|e| Error::Network {
-                message: format!("could not create the HTTP client: {}", error_chain(&e)),
-                may_have_reached_server: false,
+        let http =
+            Transport::new(&base_url, &self.user_agent, self.connect_timeout).map_err(|e| {
+                Error::Network {
+                    message: format!("could not create the HTTP client: {e}"),
+                    may_have_reached_server: false,
+                }
             })?;
         Ok(Client {
             settings: Settings {
@@ -176,6 +175,7 @@ impl ClientBuilder {
             },
             inner: Arc::new(Inner {
                 http,
+                timeout: self.timeout,
                 base_url,
                 imp_key,
                 imp_secret,
@@ -241,7 +241,9 @@ struct Answer {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Transport,
+    /// Total time for one exchange, unless a call's options say otherwise.
+    timeout: Duration,
     base_url: Url,
     imp_key: String,
     imp_secret: ImpSecret,
@@ -805,49 +807,37 @@ impl Client {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let mut request = self.inner.http.request(method, url.clone());
+        let mut request = self.inner.http.request(method, url)?;
         if let Some(auth) = auth {
             request = request.header(AUTHORIZATION, auth);
-        }
-        if let Some(timeout) = self.settings.timeout {
-            request = request.timeout(timeout);
         }
         if let Some(tier) = &self.inner.tier {
             request = request.header("Tier", tier.clone());
         }
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(body.to_vec());
-        }
+        let body = match body {
+            Some(body) => {
+                request =
+                    request.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                bytes::Bytes::copy_from_slice(body)
+            }
+            None => bytes::Bytes::new(),
+        };
+        let request = request
+            .body(http_body_util::Full::new(body))
+            .map_err(|e| Error::invalid("request", format!("could not be built: {e}")))?;
+        let timeout = self.settings.timeout.unwrap_or(self.inner.timeout);
         let result = async {
-            let response = request.send().await.map_err(transport_error)?;
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
+            let answer = self.inner.http.send(request, timeout).await?;
+            let retry_after = answer
+                .headers
+                .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            let bytes = response.bytes().await.map_err(|e| {
-                // The server answered, so the request certainly arrived.
-                let mut err = transport_error(e);
-                if let Error::Network {
-                    may_have_reached_server,
-                    ..
-                }
-                | Error::Timeout {
-                    may_have_reached_server,
-                } = &mut err
-                {
-                    *may_have_reached_server = true;
-                }
-                err
-            })?;
             Ok(Answer {
-                status,
+                status: answer.status.as_u16(),
                 retry_after,
-                bytes,
+                bytes: answer.body,
             })
         }
         .instrument(span.clone())
@@ -979,22 +969,7 @@ fn decode_envelope<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bo
     })
 }
 
-fn transport_error(e: reqwest::Error) -> Error {
-    let e = e.without_url();
-    let connect = e.is_connect();
-    if e.is_timeout() {
-        // A connect timeout happened before anything was sent.
-        return Error::Timeout {
-            may_have_reached_server: !connect,
-        };
-    }
-    Error::Network {
-        message: error_chain(&e),
-        may_have_reached_server: !connect,
-    }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

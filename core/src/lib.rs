@@ -40,6 +40,7 @@ mod requests;
 pub mod retry;
 mod schedule;
 pub mod secret;
+mod transport;
 mod webhook;
 
 pub use client::{

@@ -11,7 +11,7 @@ use crate::money::Amount;
 use crate::pg::Pg;
 use crate::requests::{Buyer, CardDetails, check_amount, check_customer_uid, check_merchant_uid};
 use futures_util::stream::{self, Stream};
-use reqwest::Method;
+use http::Method;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
