@@ -25,8 +25,9 @@ pub(crate) enum Occasion {
     Cancel { enable_webhook: bool },
 }
 
-/// The webhook rule: schedule attempts notify `paid` or `failed`; API refunds only with
-/// `enable_webhook`; `onetime` / `again` charges send nothing.
+/// The webhook rule: an approved `onetime` / `again` charge notifies `paid` (a declined one
+/// sends nothing: ordinary payment failures are not notified); a schedule's attempt notifies
+/// `paid` or `failed`; an API refund notifies `cancelled` only with `enable_webhook`.
 pub(crate) fn notification(
     occasion: Occasion,
     payment: &Payment,
@@ -34,7 +35,7 @@ pub(crate) fn notification(
     cancellation_id: Option<&str>,
 ) -> Option<Notification> {
     let notifies = match occasion {
-        Occasion::Charge => false,
+        Occasion::Charge => payment.status == Status::Paid,
         Occasion::ScheduledCharge => true,
         Occasion::Cancel { enable_webhook } => enable_webhook,
     };
