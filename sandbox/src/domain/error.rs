@@ -26,6 +26,7 @@ pub(crate) enum CardUse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WindowOf {
     Schedules,
+    PaymentsByStatus,
 }
 
 /// A refused request.

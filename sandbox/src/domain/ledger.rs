@@ -93,6 +93,18 @@ impl Payment {
     pub fn remaining(&self) -> Decimal {
         self.amount - self.cancel_amount
     }
+
+    /// When the payment reached its current status: the time a listing by status searches on
+    /// (`ready`: started, `paid`: paid, `cancelled`: cancelled, `failed`: failed). A partly
+    /// refunded payment is still `paid`, found by its `paid_at`.
+    pub fn status_time(&self) -> i64 {
+        match self.status {
+            Status::Ready => self.started_at,
+            Status::Paid => self.paid_at,
+            Status::Cancelled => self.cancelled_at,
+            Status::Failed => self.failed_at,
+        }
+    }
 }
 
 /// The field a list of payments is sorted by.
@@ -262,6 +274,26 @@ impl Ledger {
         let mut found: Vec<(usize, &Payment)> = self
             .of_order(merchant_uid)
             .filter(|(_, p)| status.is_none_or(|s| p.status == s))
+            .collect();
+        sorting.sort(&mut found);
+        found.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// The payments in `status` (every status for `None`) whose [`Payment::status_time`] lies
+    /// within `from..=to`, in the requested order.
+    pub fn by_status(
+        &self,
+        status: Option<Status>,
+        (from, to): (i64, i64),
+        sorting: Sorting,
+    ) -> Vec<&Payment> {
+        let mut found: Vec<(usize, &Payment)> = self
+            .payments
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                status.is_none_or(|s| p.status == s) && (from..=to).contains(&p.status_time())
+            })
             .collect();
         sorting.sort(&mut found);
         found.into_iter().map(|(_, p)| p).collect()

@@ -213,6 +213,9 @@ impl From<Refusal> for Reply {
             Refusal::WindowTooLong(WindowOf::Schedules) => {
                 Reply::error(400, 1, "조회 기간은 최대 3개월(92일)입니다.")
             }
+            Refusal::WindowTooLong(WindowOf::PaymentsByStatus) => {
+                Reply::error(400, 1, "조회 기간은 최대 90일입니다.")
+            }
         }
     }
 }

@@ -21,6 +21,7 @@ pub(crate) enum Route {
     FindStatus,
     FindAll,
     FindAllStatus,
+    PaymentsByStatus,
     Cancel,
     MultiPayments,
     MultiKeys,
@@ -37,7 +38,7 @@ pub(crate) enum Route {
 }
 
 impl Route {
-    pub const ALL: [Route; 24] = [
+    pub const ALL: [Route; 25] = [
         Route::GetToken,
         Route::Onetime,
         Route::Again,
@@ -49,6 +50,7 @@ impl Route {
         Route::FindStatus,
         Route::FindAll,
         Route::FindAllStatus,
+        Route::PaymentsByStatus,
         Route::Cancel,
         Route::MultiPayments,
         Route::MultiKeys,
@@ -94,6 +96,7 @@ impl Route {
             Route::FindStatus => "/payments/find/{merchant_uid}/{payment_status}",
             Route::FindAll => "/payments/findAll/{merchant_uid}",
             Route::FindAllStatus => "/payments/findAll/{merchant_uid}/{payment_status}",
+            Route::PaymentsByStatus => "/payments/status/{payment_status}",
             Route::Cancel => "/payments/cancel",
             Route::MultiPayments => "/payments",
             Route::MultiKeys => "/subscribe/customers",
@@ -138,6 +141,7 @@ pub(crate) fn dispatch(opts: Options, world: &mut World, route: Route, req: &Req
         Route::Find | Route::FindStatus => payments::find(world, req),
         Route::FindAll | Route::FindAllStatus => payments::find_all(world, req),
         Route::MultiPayments => return payments::several(world, req),
+        Route::PaymentsByStatus => payments::by_status(world, req, now),
         Route::Cancel => refunds::cancel(world, req, now),
         Route::Schedule => schedules::create(world, req, now),
         Route::ListSchedules => schedules::list(world, req),

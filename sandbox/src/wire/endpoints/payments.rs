@@ -1,5 +1,6 @@
 //! Payment lookups: `GET /payments/{imp_uid}`, `/payments/find/{merchant_uid}[/{status}]`,
-//! `/payments/findAll/{merchant_uid}[/{status}]`, `GET /payments?imp_uid[]=…&merchant_uid[]=…`.
+//! `/payments/findAll/{merchant_uid}[/{status}]`, `GET /payments?imp_uid[]=…&merchant_uid[]=…`,
+//! `GET /payments/status/{status}`.
 
 use std::collections::HashSet;
 
@@ -7,6 +8,7 @@ use serde_json::Value;
 
 use crate::domain::error::Refusal;
 use crate::domain::ledger::{Payment, Sorting, Status};
+use crate::domain::window;
 use crate::domain::world::World;
 use crate::wire::endpoints::keys::multi_reply;
 use crate::wire::envelope::{Reply, Res, paged};
@@ -96,4 +98,24 @@ pub(crate) fn several(world: &World, req: &Request<'_>) -> Reply {
         .filter_map(|i| world.ledger.get(i).map(render::payment))
         .collect();
     multi_reply(found, all, NO_PAYMENT.to_owned())
+}
+
+/// `GET /payments/status/{all|ready|paid|cancelled|failed}` (facts §6.5): `page`, `limit`
+/// (≤ 1000, default 20), `from` / `to` (inclusive; default the last 90 days, at most 90 days),
+/// `sorting`. A page past the last one is refused (HTTP 400), as the spec says.
+pub(crate) fn by_status(world: &World, req: &Request<'_>, now: i64) -> Res {
+    let status = match req.param("payment_status").as_str() {
+        "all" => None,
+        s => Some(Status::parse(s).ok_or_else(|| Reply::error(400, 1, UNSUPPORTED_STATUS))?),
+    };
+    let page = req.page()?;
+    let limit = req.positive("limit", 20, 1000)?;
+    let (from, to) = (req.opt_int(&["from"])?, req.opt_int(&["to"])?);
+    let range = window::payments_by_status(from, to, now)?;
+    let sorting = sorting(req)?;
+    let found = world.ledger.by_status(status, range, sorting);
+    if page > 1 && (page - 1).saturating_mul(limit) >= found.len() as u64 {
+        return Err(messages::bad_query("page"));
+    }
+    Ok(paged(&found, page, limit, |p| render::payment(p)))
 }
