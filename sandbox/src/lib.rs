@@ -39,6 +39,15 @@ pub use control::log::Exchange;
 pub use control::webhooks::{WebhookDelivery, WebhookFormat};
 pub use wire::options::NotFoundMode;
 
+/// The test cards (see the README): a number the PG would accept (13–19 digits, a valid Luhn
+/// check digit, a first digit card networks issue under) approves, except these.
+pub mod test_cards {
+    pub use crate::domain::card::{
+        APPROVE_CARD as APPROVE, AUTH_FAIL_CARD as AUTH_FAIL, DECLINE_CARD as DECLINE,
+        NO_BIN_CARD as NO_BIN,
+    };
+}
+
 /// A running sandbox server. Dropping it stops the server task.
 pub struct Sandbox {
     shared: Arc<Shared>,

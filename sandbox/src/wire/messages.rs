@@ -97,27 +97,30 @@ fn amount_name(of: AmountOf) -> &'static str {
     }
 }
 
-/// The message of a refused card: what was being done, then the PG's detail.
-fn card_message(during: CardUse, problem: CardProblem) -> String {
-    let detail = match problem {
-        CardProblem::InvalidNumber => "유효하지않은 카드번호를 입력하셨습니다.",
-        CardProblem::ExpiryFormat => {
-            "카드 유효기간 형식이 올바르지 않습니다. (YYYY-MM 또는 YYYYMM)"
-        }
-        CardProblem::Expired => "유효기간이 만료된 카드입니다.",
-        CardProblem::Birth => {
-            "생년월일(birth)은 6자리(YYMMDD) 또는 사업자등록번호 10자리여야 합니다."
-        }
-        CardProblem::Pwd2Digit => "카드 비밀번호 앞 2자리(pwd_2digit)가 올바르지 않습니다.",
-        CardProblem::AuthFailed => {
-            return match during {
-                CardUse::KeyIn => "카드정보 인증에 실패하였습니다.",
-                CardUse::IssueKey => "카드정보 인증 및 빌키 발급에 실패하였습니다.",
-            }
-            .to_owned();
-        }
+/// The message of a refused card, as the live API words it: what failed, then the PG's
+/// `[code]detail` (NICE's codes: `nicepayments/nicepay-manual` `common/code.md`). Live
+/// examples: `카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]유효하지않은 카드번호를
+/// 입력하셨습니다. (card_bin 없음)` (the vendor's Ruby client README, for the guides'
+/// `1234-1234-1234-1234`); the card company's reasons `유효기간오류`, `비밀번호틀림`,
+/// `주민OR사업자등록번호오류` come with code F113.
+pub(crate) fn card_refused(during: CardUse, problem: CardProblem) -> String {
+    let prefix = match during {
+        CardUse::KeyIn => "카드정보 인증에 실패하였습니다.",
+        CardUse::IssueKey => "카드정보 인증 및 빌키 발급에 실패하였습니다.",
     };
-    detail.to_owned()
+    let detail = match problem {
+        CardProblem::InvalidNumber => {
+            "[F112]유효하지않은 카드번호를 입력하셨습니다. (card_bin 없음)"
+        }
+        CardProblem::ExpiryFormat => {
+            "[V511]유효기간 허용하지 않는 값을 설정하였습니다. (YYYY-MM 또는 YYYYMM)"
+        }
+        CardProblem::Expired => "[F113]유효기간오류",
+        CardProblem::Birth => "[F113]주민OR사업자등록번호오류",
+        CardProblem::Pwd2Digit => "[F113]비밀번호틀림",
+        CardProblem::AuthFailed => "[F113]본인의 신용카드 확인중 오류가 발생하였습니다.",
+    };
+    format!("{prefix} {detail}")
 }
 
 /// HTTP status, code and message of a refusal, as the endpoints answer it unless they say
@@ -147,7 +150,7 @@ impl From<Refusal> for Reply {
             Refusal::UnknownChannel => {
                 Reply::fail(1, "비인증결제모듈 사용정보를 찾을 수 없습니다.")
             }
-            Refusal::Card(during, problem) => Reply::fail(-1, card_message(during, problem)),
+            Refusal::Card(during, problem) => Reply::fail(-1, card_refused(during, problem)),
             Refusal::DuplicateOrder => Reply::fail(1, DUPLICATE),
             Refusal::UnknownCustomer => Reply::fail(1, UNKNOWN_CUSTOMER),
             Refusal::BillingKeyNotFound(uid) => Reply::fail(1, key_not_found(&uid)),
