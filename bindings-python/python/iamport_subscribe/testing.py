@@ -96,6 +96,11 @@ class Sandbox:
         """Every webhook delivery attempt: url, body, content_type, status, error, attempt, at."""
         return list(json.loads(self._native.webhook_deliveries_json()))
 
+    def settle(self) -> None:
+        """Wait until every webhook queued so far has been delivered (retries included): an
+        approved ``pay_onetime`` / ``pay_again`` sends one in the background, as the live API does."""
+        self._native.settle()
+
     def set_response_delay(self, seconds: float) -> None:
         """Delay every API answer (the server never blocks a thread while waiting)."""
         self._native.set_response_delay(seconds)
