@@ -6,6 +6,11 @@
 //! differ from the vendor spec, the live behaviour wins. See `README.md` for the test cards,
 //! the inspection API and the choices the sandbox makes where the facts are unconfirmed.
 //!
+//! The code has three layers, importing downwards only: `domain` (the account's state and
+//! rules, no HTTP), `wire` (routes, parsing, the envelope, the live messages, JSON) and
+//! `control` (the lock, the server and its request pipeline, faults, webhook delivery, the
+//! `/__sandbox/*` inspection API). The README maps where each rule lives.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = iamport_sandbox::Sandbox::start().await?;

@@ -100,6 +100,7 @@ fn new_schedule_at(f: &Fields) -> Result<i64, Reply> {
 pub(crate) fn update(world: &mut World, req: &Request<'_>, now: i64) -> Res {
     let f = req.fields()?;
     let m = req.param("merchant_uid");
+    // An unknown schedule is a 404 whatever the body holds.
     world.schedules.find(&m)?;
     let at = new_schedule_at(&f)?;
     let i = world.move_schedule(&m, at, now)?;
