@@ -161,6 +161,10 @@ impl ClientBuilder {
         if self.timeout.is_zero() {
             return Err(Error::invalid("timeout", "must be greater than zero"));
         }
+        let routes = Routes {
+            pay_again: route_url(&base_url, &["subscribe", "payments", "again"], &[])?,
+            pay_onetime: route_url(&base_url, &["subscribe", "payments", "onetime"], &[])?,
+        };
         let http =
             Transport::new(&base_url, &self.user_agent, self.connect_timeout).map_err(|e| {
                 Error::Network {
@@ -181,9 +185,32 @@ impl ClientBuilder {
                 imp_secret,
                 tier,
                 tokens: TokenCache::default(),
+                routes,
             }),
         })
     }
+}
+
+/// `base` with `segments` appended to its path (each percent-encoded, so a `/` or `?` in an id
+/// cannot change the route) and `query`.
+fn route_url(base: &Url, segments: &[&str], query: &[(&str, &str)]) -> Result<Url> {
+    let mut url = base.clone();
+    {
+        let mut path = url
+            .path_segments_mut()
+            .map_err(|()| Error::invalid("base_url", "must be a plain base URL"))?;
+        path.pop_if_empty().extend(segments);
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// The URLs every charge goes to, built once per client.
+struct Routes {
+    pay_again: Url,
+    pay_onetime: Url,
 }
 
 fn parse_base_url(raw: &str) -> Result<Url> {
@@ -249,6 +276,7 @@ struct Inner {
     imp_secret: ImpSecret,
     tier: Option<HeaderValue>,
     tokens: TokenCache,
+    routes: Routes,
 }
 
 impl fmt::Debug for Client {
@@ -325,7 +353,7 @@ impl Client {
     pub async fn pay_onetime(&self, request: &PayOnetimeRequest) -> Result<Payment> {
         request.validate()?;
         self.charge(
-            &["subscribe", "payments", "onetime"],
+            &self.inner.routes.pay_onetime,
             request,
             &request.merchant_uid,
         )
@@ -377,12 +405,8 @@ impl Client {
     /// `Error::CardDeclined`, never a success.
     pub async fn pay_again(&self, request: &PayAgainRequest) -> Result<Payment> {
         request.validate()?;
-        self.charge(
-            &["subscribe", "payments", "again"],
-            request,
-            &request.merchant_uid,
-        )
-        .await
+        self.charge(&self.inner.routes.pay_again, request, &request.merchant_uid)
+            .await
     }
 
     /// One payment by its `imp_uid` (test-channel payments included).
@@ -460,18 +484,7 @@ impl Client {
     // -- pipeline --------------------------------------------------------------------------
 
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url> {
-        let mut url = self.inner.base_url.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|()| Error::invalid("base_url", "must be a plain base URL"))?;
-            // Each segment is percent-encoded, so a `/` or `?` in an id cannot change the route.
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        Ok(url)
+        route_url(&self.inner.base_url, segments, query)
     }
 
     /// An authenticated call with retries: lookups (GET) are repeated on any transient failure,
@@ -563,11 +576,10 @@ impl Client {
     /// A charge, reconciled by `merchant_uid` whenever its outcome is ambiguous.
     async fn charge<B: Serialize + ?Sized>(
         &self,
-        segments: &[&str],
+        url: &Url,
         request: &B,
         merchant_uid: &str,
     ) -> Result<Payment> {
-        let url = self.url(segments, &[])?;
         let body = encode_body(Some(request))?;
         // The server's clock when this call began: failed attempts recorded before are not ours.
         self.inner.tokens.get(self).await?;
@@ -583,7 +595,7 @@ impl Client {
                 retry_after,
                 token_refused,
             } = self
-                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .call_once::<Payment>(&Method::POST, url, body.as_ref())
                 .await;
             let error = match result {
                 Ok(payment) => return declined_or_paid(payment),
