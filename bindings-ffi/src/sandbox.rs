@@ -188,6 +188,7 @@ impl Sandbox {
             tier: None,
             timeout: None,
             connect_timeout: None,
+            user_agent: None,
             max_retries: None,
             initial_backoff: None,
             max_backoff: None,

@@ -107,11 +107,14 @@ impl NativeClient {
         ts_return_type = "NativeClient | NativeError"
     )]
     pub fn with_options(&self, options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
-        match RequestOptions::read(options, &self.retry) {
-            Ok((options, retry)) => Either::A(NativeClient {
-                inner: self.inner.with_options(options),
+        let read = RequestOptions::read(options, &self.retry).and_then(|(options, retry)| {
+            Ok(NativeClient {
+                inner: self.inner.with_options(options)?,
                 retry,
-            }),
+            })
+        });
+        match read {
+            Ok(client) => Either::A(client),
             Err(e) => Either::B(e.into()),
         }
     }

@@ -575,9 +575,10 @@ impl From<core::VerifiedWebhook> for VerifiedWebhook {
 #[derive(Debug, Clone)]
 pub struct NativeError {
     /// `INVALID_REQUEST`, `AUTHENTICATION`, `NOT_FOUND`, `CARD_DECLINED`, `DUPLICATE_ORDER`,
-    /// `API_ERROR`, `NETWORK`, `TIMEOUT` or `OUTCOME_UNKNOWN`.
+    /// `ALREADY_CANCELLED`, `RATE_LIMITED`, `API_ERROR`, `NETWORK`, `TIMEOUT` or
+    /// `OUTCOME_UNKNOWN`.
     #[napi(
-        ts_type = "'INVALID_REQUEST' | 'AUTHENTICATION' | 'NOT_FOUND' | 'CARD_DECLINED' | 'DUPLICATE_ORDER' | 'API_ERROR' | 'NETWORK' | 'TIMEOUT' | 'OUTCOME_UNKNOWN'"
+        ts_type = "'INVALID_REQUEST' | 'AUTHENTICATION' | 'NOT_FOUND' | 'CARD_DECLINED' | 'DUPLICATE_ORDER' | 'ALREADY_CANCELLED' | 'RATE_LIMITED' | 'API_ERROR' | 'NETWORK' | 'TIMEOUT' | 'OUTCOME_UNKNOWN'"
     )]
     pub code: String,
     /// The case's own `message` (the API's text, verbatim) where it has one, else the
@@ -591,6 +592,8 @@ pub struct NativeError {
     pub http_status: Option<u32>,
     pub may_have_reached_server: Option<bool>,
     pub merchant_uid: Option<String>,
+    /// `RATE_LIMITED`: the server's `Retry-After`, in milliseconds.
+    pub retry_after_ms: Option<f64>,
 }
 
 /// The stable `code` of each error case.
@@ -601,6 +604,8 @@ pub(crate) fn code(kind: ErrorKind) -> &'static str {
         ErrorKind::NotFound => "NOT_FOUND",
         ErrorKind::CardDeclined => "CARD_DECLINED",
         ErrorKind::DuplicateOrder => "DUPLICATE_ORDER",
+        ErrorKind::AlreadyCancelled => "ALREADY_CANCELLED",
+        ErrorKind::RateLimited => "RATE_LIMITED",
         ErrorKind::Api => "API_ERROR",
         ErrorKind::Network => "NETWORK",
         ErrorKind::Timeout => "TIMEOUT",
@@ -622,15 +627,23 @@ impl From<Error> for NativeError {
             http_status: None,
             may_have_reached_server: None,
             merchant_uid: None,
+            retry_after_ms: None,
         };
         match e {
             Error::InvalidRequest { field, reason } => {
                 out.field = Some(field);
                 out.reason = Some(reason);
             }
-            Error::Authentication { message }
-            | Error::NotFound { message }
-            | Error::DuplicateOrder { message } => out.message = message,
+            Error::Authentication { message } | Error::NotFound { message } => {
+                out.message = message
+            }
+            Error::DuplicateOrder {
+                merchant_uid,
+                message,
+            } => {
+                out.message = message;
+                out.merchant_uid = Some(merchant_uid);
+            }
             Error::CardDeclined {
                 payment,
                 fail_reason,
@@ -642,10 +655,26 @@ impl From<Error> for NativeError {
                 http_status,
                 code,
                 message,
+            }
+            | Error::AlreadyCancelled {
+                http_status,
+                code,
+                message,
             } => {
                 out.message = message;
                 out.api_code = code;
                 out.http_status = Some(http_status.into());
+            }
+            Error::RateLimited {
+                http_status,
+                code,
+                message,
+                retry_after,
+            } => {
+                out.message = message;
+                out.api_code = code;
+                out.http_status = Some(http_status.into());
+                out.retry_after_ms = retry_after.map(|d| d.as_secs_f64() * 1000.0);
             }
             Error::Network {
                 message,

@@ -38,6 +38,7 @@ mod money;
 mod pg;
 mod requests;
 pub mod retry;
+pub mod rules;
 mod schedule;
 pub mod secret;
 mod webhook;
@@ -45,7 +46,7 @@ mod webhook;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Case, Error, ErrorKind, Result};
 pub use models::{
     BillingKey, Payment, PaymentCancel, PaymentPage, PaymentStatus, Promotion, Timestamp,
     VbankDeposit,
