@@ -41,7 +41,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Checks the settings: `max_retries` at most 10, each backoff from 1 ms to 300 s
+    /// Checks the settings: `max_retries` at most 10, each backoff at most 300 s
     /// (`Error::InvalidRequest` naming the setting).
     pub fn validate(&self) -> Result<(), Error> {
         rules::check_max_retries(self.max_retries)?;

@@ -107,7 +107,7 @@ fn bad_settings_are_invalid_requests_naming_the_setting() {
             "max_retries",
         ),
         (
-            builder().retry_policy(retry(|p| p.initial_backoff = Duration::ZERO)),
+            builder().retry_policy(retry(|p| p.initial_backoff = Duration::from_secs(301))),
             "initial_backoff",
         ),
         (

@@ -568,7 +568,7 @@ async fn per_call_options_are_checked() {
             RequestOptions {
                 timeout: None,
                 retry: Some(RetryPolicy {
-                    initial_backoff: Duration::ZERO,
+                    initial_backoff: Duration::from_secs(301),
                     ..RetryPolicy::default()
                 }),
             },
