@@ -82,9 +82,6 @@ pub(crate) fn string(field: &str, value: Unknown<'_>) -> Result<String> {
     String::from_unknown(value).map_err(|e| unreadable(field, e))
 }
 
-/// Latest accepted unix time (9999-12-31T23:59:59Z): a larger number is milliseconds by mistake.
-const MAX_UNIX_SECONDS: f64 = 253_402_300_799.0;
-
 /// A point in time: a `Date` (whole seconds, earlier ones: the API counts in seconds) or a whole
 /// number of unix seconds; otherwise `InvalidRequest` naming `field`.
 pub(crate) fn timestamp(field: &str, value: Unknown<'_>) -> Result<Timestamp> {
@@ -110,13 +107,8 @@ pub(crate) fn timestamp(field: &str, value: Unknown<'_>) -> Result<Timestamp> {
         }
         _ => return Err(expect(field, "a Date or unix seconds", &value)),
     };
-    if seconds.abs() > MAX_UNIX_SECONDS {
-        return Err(invalid(
-            field,
-            "is after the year 9999: unix time is in seconds, not milliseconds",
-        ));
-    }
-    // Whole and within ±2^38: the cast is exact.
+    // Whole: the cast is exact within ±2^53 and saturates beyond. The range (seconds, not
+    // milliseconds) is core's rule, checked with the request.
     Ok(seconds as Timestamp)
 }
 
