@@ -321,6 +321,11 @@ export declare class Sandbox {
    * schedules that became due ran and their webhooks were delivered.
    */
   advanceClock(seconds: number): Promise<void>
+  /**
+   * Resolves once every webhook queued so far has been delivered, retries included (an approved
+   * `payOnetime` / `payAgain` sends one in the background, as the live API does).
+   */
+  settle(): Promise<void>
   /** The sandbox clock. */
   now(): Date
   /** Where webhooks without a `noticeUrl` go; `null` (the default): they are not sent. */

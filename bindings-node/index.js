@@ -465,6 +465,14 @@ class Sandbox {
     await this.#native.advanceClock(wholeNumber('seconds', seconds))
   }
 
+  /**
+   * Resolves once every webhook queued so far has been delivered, retries included (an approved
+   * `payOnetime` / `payAgain` sends one in the background, as the live API does).
+   */
+  async settle() {
+    await this.#native.settle()
+  }
+
   /** The sandbox clock. */
   now() {
     return new Date(this.#native.now() * 1000)

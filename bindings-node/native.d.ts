@@ -72,6 +72,8 @@ export declare class NativeSandbox {
    * once the schedules that became due ran and their webhooks were delivered.
    */
   advanceClock(seconds: number): Promise<void>
+  /** Resolves once every webhook queued so far has been delivered (retries included). */
+  settle(): Promise<void>
   /** The sandbox clock, in unix seconds. */
   now(): number
   /** Where webhooks without a `notice_url` go; `null`: they are not sent (the default). */

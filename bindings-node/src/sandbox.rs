@@ -243,6 +243,13 @@ impl NativeSandbox {
         Ok(())
     }
 
+    /// Resolves once every webhook queued so far has been delivered (retries included).
+    #[napi(catch_unwind)]
+    pub async fn settle(&self) -> napi::Result<()> {
+        self.shared()?.settle().await;
+        Ok(())
+    }
+
     /// The sandbox clock, in unix seconds.
     #[napi(catch_unwind)]
     pub fn now(&self) -> napi::Result<i64> {

@@ -80,6 +80,7 @@ impl fmt::Display for ScheduleStatus {
 /// A scheduled charge (`ScheduleResultAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct Schedule {
     pub customer_uid: String,
     pub merchant_uid: String,
@@ -129,6 +130,7 @@ pub struct Schedule {
 /// One page of schedules.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct SchedulePage {
     pub total: u64,
     pub previous: Option<u32>,
@@ -182,6 +184,7 @@ impl<'de> Deserialize<'de> for SchedulePage {
 /// One future charge in a [`ScheduleRequest`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct ScheduleEntry {
     /// Unique order id of this charge (≤ 40 characters).
     pub merchant_uid: String,
@@ -247,6 +250,7 @@ pub struct ScheduleEntry {
 /// is issued first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct ScheduleRequest {
     pub customer_uid: String,
     pub schedules: Vec<ScheduleEntry>,
