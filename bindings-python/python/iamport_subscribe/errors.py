@@ -92,12 +92,12 @@ class DuplicateOrderError(IamportError):
     kind = "DuplicateOrder"
 
     def __init__(self, message: str, *, merchant_uid: str, display: Optional[str] = None) -> None:
-        super().__init__(display or message)
-        self.message = message
+        super().__init__(message)
         self.merchant_uid = merchant_uid
+        self.display = display or f"duplicate order (merchant_uid {merchant_uid}): {message}"
 
     def __str__(self) -> str:
-        return self.__dict__.get("display") or f"duplicate order (merchant_uid {self.merchant_uid}): {self.message}"
+        return str(self.display)
 
 
 class ApiError(IamportError):
