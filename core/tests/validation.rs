@@ -231,6 +231,35 @@ async fn every_text_field_is_limited_in_every_request() {
     }
 }
 
+/// The text limits that the vendor spec states (its models' `maxLength`, kept by
+/// `scripts/spec-derive`) are the rules' limits.
+#[test]
+fn text_limits_are_the_specs() {
+    let facts: Value =
+        serde_json::from_str(include_str!("../../tests/spec/iamport-v1-schemas.json")).unwrap();
+    let mut checked = HashSet::new();
+    for model in [
+        "PaymentAnnotation",
+        "CustomerAnnotation",
+        "ScheduleResultAnnotation",
+    ] {
+        let properties = facts["definitions"][model]["properties"]
+            .as_object()
+            .unwrap();
+        for (name, property) in properties {
+            let Some(max) = property["maxLength"].as_str() else {
+                continue;
+            };
+            if let Some(rule) = rules::TEXT_RULES.iter().find(|r| r.field == name) {
+                assert_eq!(rule.max.to_string(), max, "{model}.{name}");
+                checked.insert(rule.field);
+            }
+        }
+    }
+    // merchant_uid, customer_uid, imp_uid, name, the buyer's five and the customer's five.
+    assert_eq!(checked.len(), 13, "{checked:?}");
+}
+
 /// (op, field, value, refused field) — `None`: the value passes.
 type Case = (&'static str, &'static str, Value, Option<&'static str>);
 
