@@ -39,6 +39,8 @@ pub enum Ty {
     /// A map from strings to the given values.
     Map(&'static Ty),
     Struct(&'static Struct),
+    /// Any JSON value (a recorded answer body).
+    Json,
 }
 
 /// A struct with named fields.
@@ -151,6 +153,7 @@ leaf! {
     crate::Cvc => Ty::Secret;
     crate::ImpSecret => Ty::Secret;
     std::collections::BTreeMap<String, String> => Ty::Map(&Ty::String);
+    serde_json::Value => Ty::Json;
 }
 
 impl<T: Shape> Shape for Option<T> {
