@@ -842,3 +842,4 @@ module.exports.createClient = nativeBinding.createClient
 module.exports.createClientFromEnv = nativeBinding.createClientFromEnv
 module.exports.panicForTesting = nativeBinding.panicForTesting
 module.exports.startSandbox = nativeBinding.startSandbox
+module.exports.typeDefinitions = nativeBinding.typeDefinitions
