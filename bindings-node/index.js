@@ -112,15 +112,65 @@ function invalid(field, reason) {
   return new InvalidRequestError(`invalid request: ${field} ${reason}`, { field, reason })
 }
 
-/** A native outcome's value, or its error thrown as its class. */
-function settled(outcome) {
-  if (outcome.error) {
-    const error = fromNative(outcome.error)
-    // The stack starts at the client's method, not in this file's helpers.
-    Error.captureStackTrace(error, settled)
-    throw error
+/** The error class of a refused or failed call, its stack starting at the client's method. */
+function thrown(nativeError, method) {
+  if (typeof nativeError === 'string') return new Error(nativeError)
+  const error = fromNative(nativeError)
+  Error.captureStackTrace(error, method)
+  return error
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+// Every call of this realm is numbered; its promise waits here until the native side delivers
+// its result. The native side delivers results in batches (one wakeup of the event loop for all
+// that finished meanwhile) through a weak threadsafe function, so a ref'd timer keeps the process
+// alive while any call is pending, as an ordinary pending request would.
+const pending = new Map()
+let lastId = 0
+const keepAlive = setInterval(() => {}, 1 << 30)
+keepAlive.unref()
+
+/** `[id, value, error, ...]` from the native side. */
+function settle(batch) {
+  for (let i = 0; i < batch.length; i += 3) {
+    const call = pending.get(batch[i])
+    if (call === undefined) continue
+    pending.delete(batch[i])
+    if (batch[i + 2] === null) call.resolve(batch[i + 1])
+    else call.reject(batch[i + 2])
   }
-  return outcome.value
+  if (pending.size === 0) keepAlive.unref()
+}
+
+const dispatcher = native.createDispatcher(settle)
+
+/** A call's value; its failure thrown as its error class, from the caller's frame. */
+async function run(start) {
+  try {
+    return await call(start)
+  } catch (e) {
+    throw thrown(e, run)
+  }
+}
+
+/**
+ * Starts a native call: `start(id)` returns the refusal of its arguments (nothing was sent) or
+ * `null`; the promise settles with the value, or rejects with the native error data.
+ */
+function call(start) {
+  lastId = (lastId + 1) >>> 0
+  const id = lastId
+  return new Promise((resolve, reject) => {
+    const refused = start(id)
+    if (refused !== null) {
+      reject(refused)
+      return
+    }
+    pending.set(id, { resolve, reject })
+    if (pending.size === 1) keepAlive.ref()
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,12 +244,12 @@ function withCardDetails(request) {
 
 /**
  * The items of a paged listing, one native call per page, made only when the reader has taken
- * every item of the previous page. `fetch(page)` settles with `{ list, next }` (1-based pages).
+ * every item of the previous page. `fetch(page)` resolves with `{ list, next }` (1-based pages).
  */
 async function* paged(fetch) {
   let page = 1
   while (page !== null) {
-    const { list, next } = settled(await fetch(page))
+    const { list, next } = await fetch(page)
     yield* list
     // A server that repeats a page number must not make this loop forever (as core does).
     page = next !== null && next > page ? next : null
@@ -241,12 +291,12 @@ class Client {
     this.#native =
       options != null && options[nativeClient] instanceof native.NativeClient
         ? options[nativeClient]
-        : created(native.createClient(options))
+        : created(native.createClient(options, dispatcher))
   }
 
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options) {
-    return new Client({ [nativeClient]: created(native.createClientFromEnv(options)) })
+    return new Client({ [nativeClient]: created(native.createClientFromEnv(options, dispatcher)) })
   }
 
   /** The API this client talks to. */
@@ -263,100 +313,100 @@ class Client {
   }
 
   async payOnetime(request) {
-    return settled(await this.#native.payOnetime(withCardDetails(request)))
+    return await run((id) => this.#native.payOnetime(id, withCardDetails(request)))
   }
 
   async issueBillingKey(request) {
-    return settled(await this.#native.issueBillingKey(withCardDetails(request)))
+    return await run((id) => this.#native.issueBillingKey(id, withCardDetails(request)))
   }
 
   async getBillingKey(customerUid) {
-    return settled(await this.#native.getBillingKey(customerUid))
+    return await run((id) => this.#native.getBillingKey(id, customerUid))
   }
 
   async deleteBillingKey(customerUid, reason) {
-    return settled(await this.#native.deleteBillingKey(customerUid, reason))
+    return await run((id) => this.#native.deleteBillingKey(id, customerUid, reason))
   }
 
   async payAgain(request) {
-    return settled(await this.#native.payAgain(request))
+    return await run((id) => this.#native.payAgain(id, request))
   }
 
   async getPayment(impUid) {
-    return settled(await this.#native.getPayment(impUid))
+    return await run((id) => this.#native.getPayment(id, impUid))
   }
 
   async findPayment(merchantUid, status) {
-    return settled(await this.#native.findPayment(merchantUid, status))
+    return await run((id) => this.#native.findPayment(id, merchantUid, status))
   }
 
   async findAllPayments(merchantUid, status) {
-    return settled(await this.#native.findAllPayments(merchantUid, status))
+    return await run((id) => this.#native.findAllPayments(id, merchantUid, status))
   }
 
   async cancelPayment(request) {
-    return settled(await this.#native.cancelPayment(request))
+    return await run((id) => this.#native.cancelPayment(id, request))
   }
 
   async checkCredentials() {
-    settled(await this.#native.checkCredentials())
+    await run((id) => this.#native.checkCredentials(id))
   }
 
   async schedule(request) {
-    return settled(await this.#native.schedule(withCardDetails(request)))
+    return await run((id) => this.#native.schedule(id, withCardDetails(request)))
   }
 
   async unschedule(merchantUids, options) {
-    return settled(await this.#native.unschedule(merchantUids, options))
+    return await run((id) => this.#native.unschedule(id, merchantUids, options))
   }
 
   async unscheduleAll(customerUid) {
-    return settled(await this.#native.unscheduleAll(customerUid))
+    return await run((id) => this.#native.unscheduleAll(id, customerUid))
   }
 
   async getSchedule(merchantUid) {
-    return settled(await this.#native.getSchedule(merchantUid))
+    return await run((id) => this.#native.getSchedule(id, merchantUid))
   }
 
   async updateSchedule(merchantUid, scheduleAt) {
-    return settled(await this.#native.updateSchedule(merchantUid, scheduleAt))
+    return await run((id) => this.#native.updateSchedule(id, merchantUid, scheduleAt))
   }
 
   async reschedule(merchantUid, scheduleAt) {
-    return settled(await this.#native.reschedule(merchantUid, scheduleAt))
+    return await run((id) => this.#native.reschedule(id, merchantUid, scheduleAt))
   }
 
   async retrySchedule(merchantUid) {
-    return settled(await this.#native.retrySchedule(merchantUid))
+    return await run((id) => this.#native.retrySchedule(id, merchantUid))
   }
 
   listSchedules(options) {
     const client = this.#native
     const window = snapshot(options)
-    return paged((page) => client.listSchedulesPage(window, page))
+    return paged((page) => run((id) => client.listSchedulesPage(id, window, page)))
   }
 
   listSchedulesByCustomer(customerUid, options) {
     const client = this.#native
     const window = snapshot(options)
-    return paged((page) => client.listSchedulesByCustomerPage(customerUid, window, page))
+    return paged((page) => run((id) => client.listSchedulesByCustomerPage(id, customerUid, window, page)))
   }
 
   listCustomerPayments(customerUid) {
     const client = this.#native
-    return paged((page) => client.listCustomerPaymentsPage(customerUid, page))
+    return paged((page) => run((id) => client.listCustomerPaymentsPage(id, customerUid, page)))
   }
 
   async getBillingKeys(customerUids) {
-    return settled(await this.#native.getBillingKeys(customerUids))
+    return await run((id) => this.#native.getBillingKeys(id, customerUids))
   }
 
   async getPayments(impUids) {
-    return settled(await this.#native.getPayments(impUids))
+    return await run((id) => this.#native.getPayments(id, impUids))
   }
 
   async verifyWebhook(body, contentType) {
-    return settled(await this.#native.verifyWebhook(webhookBody(body), contentType))
+    return await run((id) => this.#native.verifyWebhook(id, webhookBody(body), contentType))
   }
 
   toJSON() {

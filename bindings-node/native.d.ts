@@ -13,40 +13,46 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeClient {
   /** The API this client talks to. */
   baseUrl(): string
-  /** The same client (same connections and access token) with the settings given replaced. */
-  withOptions(options: RequestOptions): NativeClient | NativeError
-  payOnetime(request: PayOnetimeRequest): Promise<Outcome<Payment>>
-  issueBillingKey(request: IssueBillingKeyRequest): Promise<Outcome<BillingKey>>
-  getBillingKey(customerUid: string): Promise<Outcome<BillingKey>>
-  deleteBillingKey(customerUid: string, reason?: string): Promise<Outcome<BillingKey>>
-  payAgain(request: PayAgainRequest): Promise<Outcome<Payment>>
-  getPayment(impUid: string): Promise<Outcome<Payment>>
-  findPayment(merchantUid: string, status?: Payment['status']): Promise<Outcome<Payment>>
-  findAllPayments(merchantUid: string, status?: Payment['status']): Promise<Outcome<Array<Payment>>>
-  cancelPayment(request: CancelPaymentRequest): Promise<Outcome<Payment>>
-  schedule(request: ScheduleRequest): Promise<Outcome<Array<Schedule>>>
-  unschedule(merchantUids: string[], options?: UnscheduleOptions): Promise<Outcome<Array<Schedule>>>
-  unscheduleAll(customerUid: string): Promise<Outcome<Array<Schedule>>>
-  getSchedule(merchantUid: string): Promise<Outcome<Schedule>>
-  updateSchedule(merchantUid: string, scheduleAt: Date | number): Promise<Outcome<Schedule>>
-  reschedule(merchantUid: string, scheduleAt: Date | number): Promise<Outcome<Schedule>>
-  retrySchedule(merchantUid: string): Promise<Outcome<Payment>>
-  /** One page (1-based) of every schedule in `[from, to)`, 1000 a page. */
-  listSchedulesPage(options: ListSchedulesOptions, page: number): Promise<Outcome<SchedulePage>>
-  /** One page (1-based) of a customer's schedules in `[from, to)`. */
-  listSchedulesByCustomerPage(customerUid: string, options: ListSchedulesOptions, page: number): Promise<Outcome<SchedulePage>>
-  /** One page (1-based) of the payments made with a billing key, 20 a page. */
-  listCustomerPaymentsPage(customerUid: string, page: number): Promise<Outcome<PaymentPage>>
-  getBillingKeys(customerUids: string[]): Promise<Outcome<FoundBillingKeys>>
-  getPayments(impUids: string[]): Promise<Outcome<FoundPayments>>
   /**
-   * Parses a webhook body, fetches the payment by its `imp_uid` and checks its
-   * `merchant_uid`.
+   * The same client (same connections and access token) with the settings given
+   * replaced.
    */
-  verifyWebhook(body: string | Buffer, contentType: string): Promise<Outcome<VerifiedWebhook>>
-  /** Fetches (or reuses) an access token: a cheap way to check the credentials. */
-  checkCredentials(): Promise<Outcome<null>>
+  withOptions(options: RequestOptions): NativeClient | NativeError
+  payOnetime(id: number, request: PayOnetimeRequest): NativeError | null
+  issueBillingKey(id: number, request: IssueBillingKeyRequest): NativeError | null
+  getBillingKey(id: number, customerUid: string): NativeError | null
+  deleteBillingKey(id: number, customerUid: string, reason?: string): NativeError | null
+  payAgain(id: number, request: PayAgainRequest): NativeError | null
+  getPayment(id: number, impUid: string): NativeError | null
+  findPayment(id: number, merchantUid: string, status?: Payment['status']): NativeError | null
+  findAllPayments(id: number, merchantUid: string, status?: Payment['status']): NativeError | null
+  cancelPayment(id: number, request: CancelPaymentRequest): NativeError | null
+  schedule(id: number, request: ScheduleRequest): NativeError | null
+  unschedule(id: number, merchantUids: string[], options?: UnscheduleOptions): NativeError | null
+  unscheduleAll(id: number, customerUid: string): NativeError | null
+  getSchedule(id: number, merchantUid: string): NativeError | null
+  updateSchedule(id: number, merchantUid: string, scheduleAt: Date | number): NativeError | null
+  reschedule(id: number, merchantUid: string, scheduleAt: Date | number): NativeError | null
+  retrySchedule(id: number, merchantUid: string): NativeError | null
+  /** r" One page (1-based) of every schedule in `[from, to)`, 1000 a page. */
+  listSchedulesPage(id: number, options: ListSchedulesOptions, page: number): NativeError | null
+  /** r" One page (1-based) of a customer's schedules in `[from, to)`. */
+  listSchedulesByCustomerPage(id: number, customerUid: string, options: ListSchedulesOptions, page: number): NativeError | null
+  /** r" One page (1-based) of the payments made with a billing key, 20 a page. */
+  listCustomerPaymentsPage(id: number, customerUid: string, page: number): NativeError | null
+  getBillingKeys(id: number, customerUids: string[]): NativeError | null
+  getPayments(id: number, impUids: string[]): NativeError | null
+  /**
+   * r" Parses a webhook body, fetches the payment by its `imp_uid` and checks its
+   * r" `merchant_uid`.
+   */
+  verifyWebhook(id: number, body: string | Buffer, contentType: string): NativeError | null
+  /** r" Fetches (or reuses) an access token: a cheap way to check the credentials. */
+  checkCredentials(id: number): NativeError | null
 }
+
+/** The completions of one JS realm's calls. */
+export declare class NativeDispatcher {}
 
 /** The native half of the package's `Sandbox`; use `Sandbox` instead. */
 export declare class NativeSandbox {
@@ -106,13 +112,16 @@ export declare class NativeSandbox {
 export declare function checkCardDetails(details: CardDetails): NativeError | null
 
 /** Creates a client, or says which setting is wrong. */
-export declare function createClient(options: ClientOptions): NativeClient | NativeError
+export declare function createClient(options: ClientOptions, dispatcher: NativeDispatcher): NativeClient | NativeError
 
 /**
  * Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
  * `IAMPORT_BASE_URL`, with further settings from `options`.
  */
-export declare function createClientFromEnv(options?: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>): NativeClient | NativeError
+export declare function createClientFromEnv(options: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'> | undefined, dispatcher: NativeDispatcher): NativeClient | NativeError
+
+/** Creates the dispatcher of this realm: `settle` is called with each batch of completions. */
+export declare function createDispatcher(settle: (batch: Array<unknown>) => void): NativeDispatcher
 
 /**
  * Panics on purpose, synchronously or inside a spawned future: lets the package's tests show

@@ -6,6 +6,7 @@
 //! writes the result with `convert::write` (by the result's shape): no field is named here.
 
 use crate::convert::{self, given, invalid};
+use crate::dispatch::{Dispatcher, NativeDispatcher, pair};
 use crate::error::NativeError;
 use crate::options::{
     ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListSchedulesOptions, RequestOptions,
@@ -14,9 +15,7 @@ use crate::options::{
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Shape, Ty};
 use iamport_subscribe::{PaymentStatus, Result};
-use napi::bindgen_prelude::{
-    BufferSlice, Either, Env, FromNapiValue, Null, Object, PromiseRaw, ToNapiValue, Unknown,
-};
+use napi::bindgen_prelude::{BufferSlice, Either, Env, FromNapiValue, Null, ToNapiValue, Unknown};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
@@ -28,51 +27,6 @@ const SCHEDULE_PAGE_SIZE: u32 = 1000;
 /// An error as the JS object the package's `fromNative` reads.
 pub(crate) fn error_value<'env>(env: &'env Env, e: core::Error) -> napi::Result<Unknown<'env>> {
     convert::write(env, &NativeError::from(e), NativeError::SHAPE)
-}
-
-/// A result as `{ value, error }`: the value written by `shape`, or the error as data.
-pub(crate) fn outcome<'env, R: Serialize>(
-    env: &'env Env,
-    result: Result<R>,
-    shape: &'static Ty,
-) -> napi::Result<Unknown<'env>> {
-    let mut object = Object::new(env)?;
-    match result {
-        Ok(value) => {
-            object.set("value", convert::write(env, &value, shape)?)?;
-            object.set("error", Null)?;
-        }
-        Err(e) => {
-            object.set("value", Null)?;
-            object.set("error", error_value(env, e)?)?;
-        }
-    }
-    Ok(object.to_unknown())
-}
-
-/// Runs `call` on the runtime, unless the arguments were already refused: a refusal settles the
-/// promise the same way as core's own validation errors do, and nothing is sent.
-fn settle<'env, A, R, F, Fut>(
-    env: &'env Env,
-    args: Result<A>,
-    shape: &'static Ty,
-    call: F,
-) -> napi::Result<PromiseRaw<'env, Unknown<'env>>>
-where
-    A: Send + 'static,
-    R: Serialize + Send + 'static,
-    F: FnOnce(A) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<R>> + Send + 'static,
-{
-    env.spawn_future_with_callback(
-        async move {
-            Ok(match args {
-                Ok(args) => call(args).await,
-                Err(e) => Err(e),
-            })
-        },
-        move |env, result| outcome(env, result, shape),
-    )
 }
 
 /// A required string argument (`customerUid`, `impUid`, ...).
@@ -112,6 +66,27 @@ fn at(field: &str, value: Option<Unknown<'_>>) -> Result<core::Timestamp> {
     convert::timestamp(field, value)
 }
 
+/// A request of type `T`.
+fn read<T: Shape + serde::de::DeserializeOwned>(value: Option<Unknown<'_>>) -> Result<T> {
+    convert::read::<T>(value, "request", "")
+}
+
+/// `unschedule`'s options.
+fn unschedule_options(value: Option<Unknown<'_>>) -> Result<UnscheduleOptions> {
+    match given(value) {
+        Some(o) => convert::read::<UnscheduleOptions>(Some(o), "options", ""),
+        None => Ok(UnscheduleOptions::default()),
+    }
+}
+
+/// A page number (1-based), from the package's own iterators.
+fn page_number(value: Option<Unknown<'_>>) -> Result<u32> {
+    let value = given(value).ok_or_else(|| invalid("page", "is required"))?;
+    let n = convert::whole("page", value, 1.0, f64::from(u32::MAX))?;
+    // Whole and in range: the cast is exact.
+    Ok(n as u32)
+}
+
 /// A listing's window: `from` is the first thing missing when nothing is given.
 fn list_options(value: Option<Unknown<'_>>) -> Result<ListSchedulesOptions> {
     let value = given(value).ok_or_else(|| invalid("from", "is required"))?;
@@ -144,11 +119,13 @@ pub struct NativeClient {
     /// The retry policy `inner` uses (core does not tell it), so that `with_options` can
     /// replace only the settings given.
     retry: core::RetryPolicy,
+    dispatcher: Dispatcher,
 }
 
 /// A client, or the error object saying which setting is wrong.
 fn built<'env>(
     env: &'env Env,
+    dispatcher: &NativeDispatcher,
     builder: Result<(core::ClientBuilder, core::RetryPolicy)>,
 ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
     // `build` creates the connection pool, which belongs to the runtime (`async_runtime`).
@@ -156,6 +133,7 @@ fn built<'env>(
         Ok(NativeClient {
             inner: b.build()?,
             retry,
+            dispatcher: dispatcher.handle(),
         })
     }) {
         Ok(client) => Ok(Either::A(client)),
@@ -167,17 +145,22 @@ fn built<'env>(
 #[napi(
     catch_unwind,
     async_runtime,
-    ts_args_type = "options: ClientOptions",
+    ts_args_type = "options: ClientOptions, dispatcher: NativeDispatcher",
     ts_return_type = "NativeClient | NativeError"
 )]
 pub fn create_client<'env>(
     env: &'env Env,
     options: Option<Unknown<'env>>,
+    dispatcher: &NativeDispatcher,
 ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
     let options = given(options)
         .ok_or_else(|| invalid("impKey", "is required: new Client({ impKey, impSecret })"))
         .and_then(|o| convert::read::<ClientOptions>(Some(o), "options", ""));
-    built(env, options.and_then(|o| o.apply(core::Client::builder())))
+    built(
+        env,
+        dispatcher,
+        options.and_then(|o| o.apply(core::Client::builder())),
+    )
 }
 
 /// Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
@@ -185,12 +168,13 @@ pub fn create_client<'env>(
 #[napi(
     catch_unwind,
     async_runtime,
-    ts_args_type = "options?: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>",
+    ts_args_type = "options: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'> | undefined, dispatcher: NativeDispatcher",
     ts_return_type = "NativeClient | NativeError"
 )]
 pub fn create_client_from_env<'env>(
     env: &'env Env,
     options: Option<Unknown<'env>>,
+    dispatcher: &NativeDispatcher,
 ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
     let options = match given(options) {
         None => Ok(ClientOptions::default()),
@@ -213,501 +197,184 @@ pub fn create_client_from_env<'env>(
     };
     built(
         env,
+        dispatcher,
         options.and_then(|o| core::Client::builder_from_env().and_then(|b| o.apply(b))),
     )
 }
 
-#[napi]
 impl NativeClient {
-    /// The API this client talks to.
-    #[napi(catch_unwind)]
-    pub fn base_url(&self) -> String {
-        self.inner.base_url().to_owned()
-    }
-
-    /// The same client (same connections and access token) with the settings given replaced.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "options: RequestOptions",
-        ts_return_type = "NativeClient | NativeError"
-    )]
-    pub fn with_options<'env>(
+    /// Starts call `id`: `Some(error)` when its arguments are refused (nothing is sent), else
+    /// `None`, and the result arrives through the dispatcher.
+    fn run<'env, A, R, F, Fut>(
         &self,
         env: &'env Env,
-        options: Option<Unknown<'env>>,
-    ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
-        let read = given(options)
-            .ok_or_else(|| {
-                invalid(
-                    "options",
-                    "is required: client.withOptions({ timeoutMs, maxRetries, ... })",
-                )
-            })
-            .and_then(|o| convert::read::<RequestOptions>(Some(o), "options", ""))
-            .and_then(|o| o.apply(&self.retry));
-        match read {
-            Ok((options, retry)) => Ok(Either::A(NativeClient {
-                inner: self.inner.with_options(options),
-                retry,
-            })),
-            Err(e) => Ok(Either::B(error_value(env, e)?)),
+        id: u32,
+        args: Result<A>,
+        shape: &'static Ty,
+        call: F,
+    ) -> napi::Result<Option<Unknown<'env>>>
+    where
+        R: Serialize + Send + 'static,
+        F: FnOnce(core::Client, A) -> Fut,
+        Fut: Future<Output = Result<R>> + Send + 'static,
+    {
+        match args {
+            Err(e) => Ok(Some(error_value(env, e)?)),
+            Ok(args) => {
+                let future = call(self.inner.clone(), args);
+                self.dispatcher
+                    .spawn(id, future, move |env, result| pair(env, result, shape));
+                Ok(None)
+            }
         }
     }
+}
 
-    #[napi(
-        catch_unwind,
-        ts_args_type = "request: PayOnetimeRequest",
-        ts_return_type = "Promise<Outcome<Payment>>"
-    )]
-    pub fn pay_onetime<'env>(
-        &self,
-        env: &'env Env,
-        request: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = convert::read::<core::PayOnetimeRequest>(request, "request", "");
-        settle(env, args, core::Payment::SHAPE, move |r| async move {
-            client.pay_onetime(&r).await
-        })
-    }
+/// The client's calls. Each reads its arguments (`$read`, from the JS values named in its
+/// signature), runs `$call` with the core client and those arguments, and completes with the
+/// result written by `$shape`. Every one takes the call's `id` first and returns the error when
+/// the arguments are refused (nothing is sent), `null` otherwise.
+macro_rules! calls {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident($($arg:ident),*) $ts:literal -> $shape:expr;
+            $read:expr => |$c:ident, $a:pat_param| $call:expr;
+    )*) => {
+        #[napi]
+        impl NativeClient {
+            /// The API this client talks to.
+            #[napi(catch_unwind)]
+            pub fn base_url(&self) -> String {
+                self.inner.base_url().to_owned()
+            }
 
-    #[napi(
-        catch_unwind,
-        ts_args_type = "request: IssueBillingKeyRequest",
-        ts_return_type = "Promise<Outcome<BillingKey>>"
-    )]
-    pub fn issue_billing_key<'env>(
-        &self,
-        env: &'env Env,
-        request: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = convert::read::<core::IssueBillingKeyRequest>(request, "request", "");
-        settle(env, args, core::BillingKey::SHAPE, move |r| async move {
-            client.issue_billing_key(&r).await
-        })
-    }
+            /// The same client (same connections and access token) with the settings given
+            /// replaced.
+            #[napi(
+                catch_unwind,
+                ts_args_type = "options: RequestOptions",
+                ts_return_type = "NativeClient | NativeError"
+            )]
+            pub fn with_options<'env>(
+                &self,
+                env: &'env Env,
+                options: Option<Unknown<'env>>,
+            ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
+                let read = given(options)
+                    .ok_or_else(|| {
+                        invalid(
+                            "options",
+                            "is required: client.withOptions({ timeoutMs, maxRetries, ... })",
+                        )
+                    })
+                    .and_then(|o| convert::read::<RequestOptions>(Some(o), "options", ""))
+                    .and_then(|o| o.apply(&self.retry));
+                match read {
+                    Ok((options, retry)) => Ok(Either::A(NativeClient {
+                        inner: self.inner.with_options(options),
+                        retry,
+                        dispatcher: self.dispatcher.clone(),
+                    })),
+                    Err(e) => Ok(Either::B(error_value(env, e)?)),
+                }
+            }
 
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUid: string",
-        ts_return_type = "Promise<Outcome<BillingKey>>"
-    )]
-    pub fn get_billing_key<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("customerUid", customer_uid);
-        settle(env, args, core::BillingKey::SHAPE, move |uid| async move {
-            client.get_billing_key(&uid).await
-        })
-    }
+            $(
+                $(#[doc = $doc])*
+                #[napi(catch_unwind, ts_args_type = $ts, ts_return_type = "NativeError | null")]
+                pub fn $name<'env>(
+                    &self,
+                    env: &'env Env,
+                    id: u32,
+                    $($arg: Option<Unknown<'env>>),*
+                ) -> napi::Result<Option<Unknown<'env>>> {
+                    self.run(env, id, $read, $shape, |$c, $a| async move { $call.await })
+                }
+            )*
+        }
+    };
+}
 
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUid: string, reason?: string",
-        ts_return_type = "Promise<Outcome<BillingKey>>"
-    )]
-    pub fn delete_billing_key<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-        reason: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args =
-            id("customerUid", customer_uid).and_then(|uid| Ok((uid, opt_id("reason", reason)?)));
-        settle(
-            env,
-            args,
-            core::BillingKey::SHAPE,
-            move |(uid, reason)| async move { client.delete_billing_key(&uid, reason.as_deref()).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "request: PayAgainRequest",
-        ts_return_type = "Promise<Outcome<Payment>>"
-    )]
-    pub fn pay_again<'env>(
-        &self,
-        env: &'env Env,
-        request: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = convert::read::<core::PayAgainRequest>(request, "request", "");
-        settle(env, args, core::Payment::SHAPE, move |r| async move {
-            client.pay_again(&r).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "impUid: string",
-        ts_return_type = "Promise<Outcome<Payment>>"
-    )]
-    pub fn get_payment<'env>(
-        &self,
-        env: &'env Env,
-        imp_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        settle(
-            env,
-            id("impUid", imp_uid),
-            core::Payment::SHAPE,
-            move |uid| async move { client.get_payment(&uid).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, status?: Payment['status']",
-        ts_return_type = "Promise<Outcome<Payment>>"
-    )]
-    pub fn find_payment<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        status: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, self::status(status)?)));
-        settle(
-            env,
-            args,
-            core::Payment::SHAPE,
-            move |(uid, status)| async move { client.find_payment(&uid, status.as_ref()).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, status?: Payment['status']",
-        ts_return_type = "Promise<Outcome<Array<Payment>>>"
-    )]
-    pub fn find_all_payments<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        status: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, self::status(status)?)));
-        settle(
-            env,
-            args,
-            <Vec<core::Payment>>::SHAPE,
-            move |(uid, status)| async move { client.find_all_payments(&uid, status.as_ref()).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "request: CancelPaymentRequest",
-        ts_return_type = "Promise<Outcome<Payment>>"
-    )]
-    pub fn cancel_payment<'env>(
-        &self,
-        env: &'env Env,
-        request: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = convert::read::<core::CancelPaymentRequest>(request, "request", "");
-        settle(env, args, core::Payment::SHAPE, move |r| async move {
-            client.cancel_payment(&r).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "request: ScheduleRequest",
-        ts_return_type = "Promise<Outcome<Array<Schedule>>>"
-    )]
-    pub fn schedule<'env>(
-        &self,
-        env: &'env Env,
-        request: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = convert::read::<core::ScheduleRequest>(request, "request", "");
-        settle(
-            env,
-            args,
-            <Vec<core::Schedule>>::SHAPE,
-            move |r| async move { client.schedule(&r).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUids: string[], options?: UnscheduleOptions",
-        ts_return_type = "Promise<Outcome<Array<Schedule>>>"
-    )]
-    pub fn unschedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uids: Option<Unknown<'env>>,
-        options: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = ids("merchantUids", merchant_uids).and_then(|uids| {
-            let options = match given(options) {
-                Some(o) => convert::read::<UnscheduleOptions>(Some(o), "options", "")?,
-                None => UnscheduleOptions::default(),
-            };
-            Ok((uids, options))
-        });
-        settle(
-            env,
-            args,
-            <Vec<core::Schedule>>::SHAPE,
-            move |(uids, options)| async move {
-                client
-                    .unschedule(options.customer_uid.as_deref(), &uids)
-                    .await
-            },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUid: string",
-        ts_return_type = "Promise<Outcome<Array<Schedule>>>"
-    )]
-    pub fn unschedule_all<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("customerUid", customer_uid);
-        settle(
-            env,
-            args,
-            <Vec<core::Schedule>>::SHAPE,
-            move |uid| async move { client.unschedule_all(&uid).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string",
-        ts_return_type = "Promise<Outcome<Schedule>>"
-    )]
-    pub fn get_schedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("merchantUid", merchant_uid);
-        settle(env, args, core::Schedule::SHAPE, move |uid| async move {
-            client.get_schedule(&uid).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, scheduleAt: Date | number",
-        ts_return_type = "Promise<Outcome<Schedule>>"
-    )]
-    pub fn update_schedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        schedule_at: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("merchantUid", merchant_uid)
-            .and_then(|uid| Ok((uid, at("scheduleAt", schedule_at)?)));
-        settle(
-            env,
-            args,
-            core::Schedule::SHAPE,
-            move |(uid, at)| async move { client.update_schedule(&uid, at).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, scheduleAt: Date | number",
-        ts_return_type = "Promise<Outcome<Schedule>>"
-    )]
-    pub fn reschedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        schedule_at: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("merchantUid", merchant_uid)
-            .and_then(|uid| Ok((uid, at("scheduleAt", schedule_at)?)));
-        settle(
-            env,
-            args,
-            core::Schedule::SHAPE,
-            move |(uid, at)| async move { client.reschedule(&uid, at).await },
-        )
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string",
-        ts_return_type = "Promise<Outcome<Payment>>"
-    )]
-    pub fn retry_schedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("merchantUid", merchant_uid);
-        settle(env, args, core::Payment::SHAPE, move |uid| async move {
-            client.retry_schedule(&uid).await
-        })
-    }
-
+calls! {
+    pay_onetime(request) "id: number, request: PayOnetimeRequest" -> core::Payment::SHAPE;
+        read::<core::PayOnetimeRequest>(request) => |c, r| c.pay_onetime(&r);
+    issue_billing_key(request) "id: number, request: IssueBillingKeyRequest"
+        -> core::BillingKey::SHAPE;
+        read::<core::IssueBillingKeyRequest>(request) => |c, r| c.issue_billing_key(&r);
+    get_billing_key(customer_uid) "id: number, customerUid: string" -> core::BillingKey::SHAPE;
+        id("customerUid", customer_uid) => |c, uid| c.get_billing_key(&uid);
+    delete_billing_key(customer_uid, reason) "id: number, customerUid: string, reason?: string"
+        -> core::BillingKey::SHAPE;
+        id("customerUid", customer_uid).and_then(|uid| Ok((uid, opt_id("reason", reason)?)))
+        => |c, (uid, reason)| c.delete_billing_key(&uid, reason.as_deref());
+    pay_again(request) "id: number, request: PayAgainRequest" -> core::Payment::SHAPE;
+        read::<core::PayAgainRequest>(request) => |c, r| c.pay_again(&r);
+    get_payment(imp_uid) "id: number, impUid: string" -> core::Payment::SHAPE;
+        id("impUid", imp_uid) => |c, uid| c.get_payment(&uid);
+    find_payment(merchant_uid, status)
+        "id: number, merchantUid: string, status?: Payment['status']" -> core::Payment::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, self::status(status)?)))
+        => |c, (uid, status)| c.find_payment(&uid, status.as_ref());
+    find_all_payments(merchant_uid, status)
+        "id: number, merchantUid: string, status?: Payment['status']"
+        -> <Vec<core::Payment>>::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, self::status(status)?)))
+        => |c, (uid, status)| c.find_all_payments(&uid, status.as_ref());
+    cancel_payment(request) "id: number, request: CancelPaymentRequest" -> core::Payment::SHAPE;
+        read::<core::CancelPaymentRequest>(request) => |c, r| c.cancel_payment(&r);
+    schedule(request) "id: number, request: ScheduleRequest" -> <Vec<core::Schedule>>::SHAPE;
+        read::<core::ScheduleRequest>(request) => |c, r| c.schedule(&r);
+    unschedule(merchant_uids, options)
+        "id: number, merchantUids: string[], options?: UnscheduleOptions"
+        -> <Vec<core::Schedule>>::SHAPE;
+        ids("merchantUids", merchant_uids)
+            .and_then(|uids| Ok((uids, unschedule_options(options)?)))
+        => |c, (uids, o)| c.unschedule(o.customer_uid.as_deref(), &uids);
+    unschedule_all(customer_uid) "id: number, customerUid: string"
+        -> <Vec<core::Schedule>>::SHAPE;
+        id("customerUid", customer_uid) => |c, uid| c.unschedule_all(&uid);
+    get_schedule(merchant_uid) "id: number, merchantUid: string" -> core::Schedule::SHAPE;
+        id("merchantUid", merchant_uid) => |c, uid| c.get_schedule(&uid);
+    update_schedule(merchant_uid, schedule_at)
+        "id: number, merchantUid: string, scheduleAt: Date | number" -> core::Schedule::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, at("scheduleAt", schedule_at)?)))
+        => |c, (uid, at)| c.update_schedule(&uid, at);
+    reschedule(merchant_uid, schedule_at)
+        "id: number, merchantUid: string, scheduleAt: Date | number" -> core::Schedule::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, at("scheduleAt", schedule_at)?)))
+        => |c, (uid, at)| c.reschedule(&uid, at);
+    retry_schedule(merchant_uid) "id: number, merchantUid: string" -> core::Payment::SHAPE;
+        id("merchantUid", merchant_uid) => |c, uid| c.retry_schedule(&uid);
     /// One page (1-based) of every schedule in `[from, to)`, 1000 a page.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "options: ListSchedulesOptions, page: number",
-        ts_return_type = "Promise<Outcome<SchedulePage>>"
-    )]
-    pub fn list_schedules_page<'env>(
-        &self,
-        env: &'env Env,
-        options: Option<Unknown<'env>>,
-        page: u32,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = list_options(options);
-        settle(env, args, core::SchedulePage::SHAPE, move |o| async move {
-            client
-                .list_schedules_page(o.from, o.to, o.status.as_ref(), page, SCHEDULE_PAGE_SIZE)
-                .await
-        })
-    }
-
+    list_schedules_page(options, page) "id: number, options: ListSchedulesOptions, page: number"
+        -> core::SchedulePage::SHAPE;
+        list_options(options).and_then(|o| Ok((o, page_number(page)?)))
+        => |c, (o, page)| c.list_schedules_page(o.from, o.to, o.status.as_ref(), page, SCHEDULE_PAGE_SIZE);
     /// One page (1-based) of a customer's schedules in `[from, to)`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUid: string, options: ListSchedulesOptions, page: number",
-        ts_return_type = "Promise<Outcome<SchedulePage>>"
-    )]
-    pub fn list_schedules_by_customer_page<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-        options: Option<Unknown<'env>>,
-        page: u32,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args =
-            id("customerUid", customer_uid).and_then(|uid| Ok((uid, list_options(options)?)));
-        settle(
-            env,
-            args,
-            core::SchedulePage::SHAPE,
-            move |(uid, o)| async move {
-                client
-                    .list_schedules_by_customer_page(&uid, o.from, o.to, o.status.as_ref(), page)
-                    .await
-            },
-        )
-    }
-
+    list_schedules_by_customer_page(customer_uid, options, page)
+        "id: number, customerUid: string, options: ListSchedulesOptions, page: number"
+        -> core::SchedulePage::SHAPE;
+        id("customerUid", customer_uid)
+            .and_then(|uid| Ok((uid, list_options(options)?, page_number(page)?)))
+        => |c, (uid, o, page)| c.list_schedules_by_customer_page(&uid, o.from, o.to, o.status.as_ref(), page);
     /// One page (1-based) of the payments made with a billing key, 20 a page.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUid: string, page: number",
-        ts_return_type = "Promise<Outcome<PaymentPage>>"
-    )]
-    pub fn list_customer_payments_page<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-        page: u32,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = id("customerUid", customer_uid);
-        settle(env, args, core::PaymentPage::SHAPE, move |uid| async move {
-            client.list_customer_payments_page(&uid, page).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUids: string[]",
-        ts_return_type = "Promise<Outcome<FoundBillingKeys>>"
-    )]
-    pub fn get_billing_keys<'env>(
-        &self,
-        env: &'env Env,
-        customer_uids: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = ids("customerUids", customer_uids);
-        settle(env, args, FOUND_BILLING_KEYS, move |uids| async move {
-            client.get_billing_keys(&uids).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "impUids: string[]",
-        ts_return_type = "Promise<Outcome<FoundPayments>>"
-    )]
-    pub fn get_payments<'env>(
-        &self,
-        env: &'env Env,
-        imp_uids: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args = ids("impUids", imp_uids);
-        settle(env, args, FOUND_PAYMENTS, move |uids| async move {
-            client.get_payments(&uids).await
-        })
-    }
-
+    list_customer_payments_page(customer_uid, page) "id: number, customerUid: string, page: number"
+        -> core::PaymentPage::SHAPE;
+        id("customerUid", customer_uid).and_then(|uid| Ok((uid, page_number(page)?)))
+        => |c, (uid, page)| c.list_customer_payments_page(&uid, page);
+    get_billing_keys(customer_uids) "id: number, customerUids: string[]" -> FOUND_BILLING_KEYS;
+        ids("customerUids", customer_uids) => |c, uids| c.get_billing_keys(&uids);
+    get_payments(imp_uids) "id: number, impUids: string[]" -> FOUND_PAYMENTS;
+        ids("impUids", imp_uids) => |c, uids| c.get_payments(&uids);
     /// Parses a webhook body, fetches the payment by its `imp_uid` and checks its
     /// `merchant_uid`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "body: string | Buffer, contentType: string",
-        ts_return_type = "Promise<Outcome<VerifiedWebhook>>"
-    )]
-    pub fn verify_webhook<'env>(
-        &self,
-        env: &'env Env,
-        body: Option<Unknown<'env>>,
-        content_type: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        let args =
-            bytes("body", body).and_then(|body| Ok((body, id("contentType", content_type)?)));
-        settle(
-            env,
-            args,
-            core::VerifiedWebhook::SHAPE,
-            move |(body, content_type)| async move { client.verify_webhook(&body, &content_type).await },
-        )
-    }
-
+    verify_webhook(body, content_type) "id: number, body: string | Buffer, contentType: string"
+        -> core::VerifiedWebhook::SHAPE;
+        bytes("body", body).and_then(|body| Ok((body, id("contentType", content_type)?)))
+        => |c, (body, content_type)| c.verify_webhook(&body, &content_type);
     /// Fetches (or reuses) an access token: a cheap way to check the credentials.
-    #[napi(catch_unwind, ts_return_type = "Promise<Outcome<null>>")]
-    pub fn check_credentials<'env>(
-        &self,
-        env: &'env Env,
-    ) -> napi::Result<PromiseRaw<'env, Unknown<'env>>> {
-        let client = self.inner.clone();
-        settle(env, Ok(()), &Ty::Json, move |()| async move {
-            client.check_credentials().await
-        })
-    }
+    check_credentials() "id: number" -> &Ty::Json;
+        Ok(()) => |c, ()| c.check_credentials();
 }
 
 /// Checks card data the way a request's `card` is read: `null` when it would be accepted, else

@@ -158,7 +158,7 @@ fn number(field: &str, value: Unknown<'_>) -> Result<f64> {
 }
 
 /// A whole JS number in `min..=max`.
-fn whole(field: &str, value: Unknown<'_>, min: f64, max: f64) -> Result<f64> {
+pub(crate) fn whole(field: &str, value: Unknown<'_>, min: f64, max: f64) -> Result<f64> {
     let n = number(field, value)?;
     if n.is_finite() && n.fract() == 0.0 && (min..=max).contains(&n) {
         Ok(n)

@@ -11,6 +11,7 @@
 
 mod client;
 mod convert;
+mod dispatch;
 mod error;
 mod options;
 mod sandbox;
