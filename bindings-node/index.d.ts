@@ -24,6 +24,7 @@ export type {
   FoundPayments,
   VerifiedWebhook,
   WebhookDelivery,
+  Exchange,
 } from './native'
 
 /** `ready`, `paid`, `failed`, `cancelled`, or a status this version does not know. */
@@ -304,6 +305,18 @@ export declare class Sandbox {
   setWebhookUrl(url: string | null): void
   /** Every webhook delivery attempt so far, oldest first. */
   webhookDeliveries(): native.WebhookDelivery[]
+  /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
+  setWebhookFormat(format: 'json' | 'form'): void
+  /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
+  setWebhookRetries(retries: number): void
+  /** Resolves once every webhook delivery queued so far has finished, retries included. */
+  settle(): Promise<void>
+  /** Every schedule, in creation order, as `getSchedule` would answer it now. */
+  schedules(): native.Schedule[]
+  /** The most recent API answers (at most 20 000), oldest first. */
+  exchanges(): native.Exchange[]
+  /** The fault plan in force, as `setFaults` took it, or `null`. */
+  faultPlan(): { seed: number; rules: FaultRule[] } | null
   /**
    * Replaces the fault plan: each API request is matched against `rules` in order and the first
    * matching rule whose draw hits decides its fault; the draws start from `seed` (default 0).

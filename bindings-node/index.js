@@ -515,6 +515,37 @@ class Sandbox {
     return this.#native.webhookDeliveries()
   }
 
+  /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
+  setWebhookFormat(format) {
+    if (format !== 'json' && format !== 'form') throw new TypeError("format must be 'json' or 'form'")
+    this.#native.setWebhookFormat(format)
+  }
+
+  /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
+  setWebhookRetries(retries) {
+    this.#native.setWebhookRetries(wholeNumber('retries', retries))
+  }
+
+  /** Resolves once every webhook delivery queued so far has finished, retries included. */
+  async settle() {
+    await this.#native.settle()
+  }
+
+  /** Every schedule, in creation order, as `getSchedule` would answer it now. */
+  schedules() {
+    return this.#native.schedules()
+  }
+
+  /** The most recent API answers (at most 20 000), oldest first. */
+  exchanges() {
+    return this.#native.exchanges()
+  }
+
+  /** The fault plan in force (`{ seed, rules }`, as `setFaults` took it), or `null`. */
+  faultPlan() {
+    return this.#native.faultPlan()
+  }
+
   /**
    * Replaces the fault plan: from the next API request on, each request is matched against
    * `rules` in order (`{ route, probability, fault: { type, ... } }`, `route` as in

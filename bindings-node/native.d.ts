@@ -89,6 +89,24 @@ export declare class NativeSandbox {
    * a plan that does not parse or fails the sandbox's checks is refused (nothing changes).
    */
   setFaults(planJson: string): void
+  /**
+   * Every schedule since start (or the last reset), in creation order, as `getSchedule` would
+   * return it now (due schedules are run first).
+   */
+  schedules(): Array<Schedule>
+  /**
+   * Resolves once every webhook delivery queued so far (and any queued meanwhile) has
+   * finished, retries included.
+   */
+  settle(): Promise<void>
+  /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
+  setWebhookFormat(format: 'json' | 'form'): void
+  /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
+  setWebhookRetries(retries: number): void
+  /** The most recent API answers (at most 20 000), oldest first. */
+  exchanges(): Array<Exchange>
+  /** The fault plan in force (as `setFaults` takes it), or `null`. */
+  faultPlan(): { seed: number, rules: Array<unknown> } | null
   /** Removes the fault plan (the fault counts stay readable). */
   clearFaults(): void
   /** Faults injected under the current plan, by type name; types never injected are absent. */
@@ -617,6 +635,22 @@ export interface WebhookDelivery {
   attempt: number
   /** Sandbox clock when the attempt was made. */
   at: Date
+}
+
+/** One API answer, as the sandbox recorded it. */
+export interface Exchange {
+  /** HTTP method of the request. */
+  method: string
+  /** Route template, as in the keys of `requestCounts()` (without the method). */
+  route: string
+  /** Request path, without the query. */
+  path: string
+  /** HTTP status of the answer; 0 when the connection was dropped without one. */
+  status: number
+  /** JSON body of the answer; under a fault what was sent (a garbled body as a string), `null` when the connection was dropped. */
+  body: unknown
+  /** The injected fault's type name; `null` for a normal answer. */
+  fault: string | null
 }
 
 /** A core error as data. */

@@ -14,7 +14,9 @@
 
 use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
 use iamport_subscribe::{Error, Result};
-use napi::bindgen_prelude::{Array, FromNapiValue, Null, Object, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{
+    Array, FromNapiValue, JsObjectValue, Null, Object, ToNapiValue, Unknown,
+};
 use napi::{Env, JsDate, JsString, JsValue, ValueType};
 use serde::de::DeserializeOwned;
 use serde::{Serialize, ser};
@@ -591,6 +593,7 @@ impl<'env> ser::Serializer for Writer<'env> {
     fn serialize_seq(self, len: Option<usize>) -> napi::Result<SeqWriter<'env>> {
         let item = match self.ty.map(Ty::strip_option) {
             Some(Ty::Vec(item)) => Some(*item),
+            json @ Some(Ty::Json) => json,
             _ => None,
         };
         Ok(SeqWriter {
@@ -619,6 +622,7 @@ impl<'env> ser::Serializer for Writer<'env> {
     fn serialize_map(self, _: Option<usize>) -> napi::Result<MapWriter<'env>> {
         let item = match self.ty.map(Ty::strip_option) {
             Some(Ty::Map(item)) => Some(*item),
+            json @ Some(Ty::Json) => json,
             _ => None,
         };
         Ok(MapWriter {
@@ -636,6 +640,7 @@ impl<'env> ser::Serializer for Writer<'env> {
                 shape: None,
                 object: None,
                 raw: None,
+                written: 0,
             });
         }
         Ok(StructWriter {
@@ -643,7 +648,9 @@ impl<'env> ser::Serializer for Writer<'env> {
             shape: self.ty.and_then(Ty::as_struct),
             object: Some(Object::new(self.env)?),
             raw: None,
+            written: 0,
         })
+        // (A struct under `Ty::Json` keeps its keys: see `serialize_field`.)
     }
     fn serialize_struct_variant(
         self,
@@ -729,6 +736,8 @@ pub(crate) struct StructWriter<'env> {
     /// `None` for a raw JSON value, whose text is kept in `raw`.
     object: Option<Object<'env>>,
     raw: Option<String>,
+    /// Fields written so far (a field serde skips is written as `null` at the end).
+    written: usize,
 }
 
 impl<'env> ser::SerializeStruct for StructWriter<'env> {
@@ -743,16 +752,33 @@ impl<'env> ser::SerializeStruct for StructWriter<'env> {
             self.raw = Some(value.serialize(RawText)?);
             return Ok(());
         };
+        if matches!(self.writer.ty.map(Ty::strip_option), Some(Ty::Json)) {
+            // Plain JSON (a fault plan): its keys are data, as the sandbox reads them back.
+            let value = value.serialize(self.writer.of(Some(&Ty::Json)))?;
+            return object.set(key, value);
+        }
         let ty = self
             .shape
             .and_then(|s| s.fields.iter().find(|f| f.wire == key))
             .map(|f| f.ty);
         let value = value.serialize(self.writer.of(ty))?;
+        self.written += 1;
         object.set(camel_static(key), value)
     }
     fn end(self) -> napi::Result<Unknown<'env>> {
         match (self.object, self.raw) {
-            (Some(object), _) => Ok(object.to_unknown()),
+            (Some(mut object), _) => {
+                // Every field of the shape is there, `null` when absent (a field serde skips).
+                if let Some(shape) = self.shape.filter(|s| s.fields.len() > self.written) {
+                    for field in shape.fields {
+                        let key = camel_static(field.wire);
+                        if !object.has_named_property(key)? {
+                            object.set(key, Null)?;
+                        }
+                    }
+                }
+                Ok(object.to_unknown())
+            }
             // The nearest JS number of the exact decimal.
             (None, Some(text)) => self.writer.number(text.trim().parse().map_err(custom)?),
             (None, None) => Err(custom("a raw JSON value without its text")),

@@ -3,7 +3,7 @@
 
 use crate::client::error_value;
 use crate::convert::{self, given};
-use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig};
+use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
 use napi::bindgen_prelude::{Either, Env, PromiseRaw, Unknown};
@@ -116,6 +116,37 @@ pub(crate) const WEBHOOK_DELIVERY: &Ty = &Ty::Struct(&Struct {
             "at",
             "Sandbox clock when the attempt was made.",
             &Ty::Timestamp,
+        ),
+    ],
+});
+
+/// The shape of the sandbox's `Exchange`.
+pub(crate) const EXCHANGE: &Ty = &Ty::Struct(&Struct {
+    name: "Exchange",
+    doc: "One API answer, as the sandbox recorded it.",
+    fields: &[
+        field("method", "HTTP method of the request.", &Ty::String),
+        field(
+            "route",
+            "Route template, as in the keys of `requestCounts()` (without the method).",
+            &Ty::String,
+        ),
+        field("path", "Request path, without the query.", &Ty::String),
+        field(
+            "status",
+            "HTTP status of the answer; 0 when the connection was dropped without one.",
+            &Ty::U32,
+        ),
+        field(
+            "body",
+            "JSON body of the answer; under a fault what was sent (a garbled body as a string), \
+             `null` when the connection was dropped.",
+            &Ty::Json,
+        ),
+        field(
+            "fault",
+            "The injected fault's type name; `null` for a normal answer.",
+            &Ty::Option(&Ty::String),
         ),
     ],
 });
@@ -278,6 +309,66 @@ impl NativeSandbox {
         plan.validate()
             .map_err(|e| napi::Error::from_reason(format!("invalid fault plan: {e}")))?;
         self.with(|s| s.set_faults(plan))
+    }
+
+    /// Every schedule since start (or the last reset), in creation order, as `getSchedule` would
+    /// return it now (due schedules are run first).
+    #[napi(catch_unwind, ts_return_type = "Array<Schedule>")]
+    pub fn schedules<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let rows = self.with(Sandbox::schedules)?;
+        let schedules = rows
+            .into_iter()
+            .map(serde_json::from_value::<core::Schedule>)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| napi::Error::from_reason(format!("unreadable schedule row: {e}")))?;
+        convert::write(env, &schedules, <Vec<core::Schedule>>::SHAPE)
+    }
+
+    /// Resolves once every webhook delivery queued so far (and any queued meanwhile) has
+    /// finished, retries included.
+    #[napi(catch_unwind)]
+    pub async fn settle(&self) -> napi::Result<()> {
+        let sandbox = self.shared()?;
+        sandbox.settle().await;
+        Ok(())
+    }
+
+    /// The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`.
+    #[napi(catch_unwind, ts_args_type = "format: 'json' | 'form'")]
+    pub fn set_webhook_format(&self, format: String) -> napi::Result<()> {
+        let format = match format.as_str() {
+            "json" => WebhookFormat::Json,
+            "form" => WebhookFormat::Form,
+            other => {
+                return Err(napi::Error::from_reason(format!(
+                    "format must be 'json' or 'form', not {other:?}"
+                )));
+            }
+        };
+        self.with(|s| s.set_webhook_format(format))
+    }
+
+    /// Extra delivery attempts of webhooks queued from now on, after a failed one (default 0).
+    #[napi(catch_unwind)]
+    pub fn set_webhook_retries(&self, retries: u32) -> napi::Result<()> {
+        self.with(|s| s.set_webhook_retries(retries))
+    }
+
+    /// The most recent API answers (at most 20 000), oldest first.
+    #[napi(catch_unwind, ts_return_type = "Array<Exchange>")]
+    pub fn exchanges<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let exchanges = self.with(Sandbox::exchanges)?;
+        convert::write(env, &exchanges, &Ty::Vec(EXCHANGE))
+    }
+
+    /// The fault plan in force (as `setFaults` takes it), or `null`.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ seed: number, rules: Array<unknown> } | null"
+    )]
+    pub fn fault_plan<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let plan = self.with(Sandbox::fault_plan)?;
+        convert::write(env, &plan, &Ty::Json)
     }
 
     /// Removes the fault plan (the fault counts stay readable).

@@ -8,7 +8,7 @@ use crate::options::{
     ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListSchedulesOptions, RequestOptions,
     UnscheduleOptions,
 };
-use crate::sandbox::{SandboxOptions, WEBHOOK_DELIVERY};
+use crate::sandbox::{EXCHANGE, SandboxOptions, WEBHOOK_DELIVERY};
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
 use std::fmt::Write;
@@ -51,6 +51,7 @@ fn declared() -> Vec<(&'static Struct, Way)> {
         FOUND_PAYMENTS,
         core::VerifiedWebhook::SHAPE,
         WEBHOOK_DELIVERY,
+        EXCHANGE,
         NativeError::SHAPE,
     ];
     let mut out = Vec::new();
