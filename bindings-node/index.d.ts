@@ -25,6 +25,7 @@ export type {
   VerifiedWebhook,
   WebhookDelivery,
   Exchange,
+  LogRecord,
 } from './native'
 
 /** `ready`, `paid`, `failed`, `cancelled`, or a status this version does not know. */
@@ -337,3 +338,14 @@ export declare class Sandbox {
   close(): Promise<void>
   toJSON(): { url: string; impKey: string }
 }
+
+/**
+ * Sends the library's log events at `level` (default `'info'`) or above to `logger`: retries are
+ * `info` (`fields.attempt`, `fields.waitMs`, `fields.errorKind`, `fields.merchantUid` for a
+ * charge), ambiguous or unknown charge and refund outcomes `warn`. `null` stops. No event holds
+ * card data or secrets.
+ */
+export declare function setLogger(
+  logger: ((record: native.LogRecord) => void) | null,
+  options?: { level?: native.LogRecord['level'] },
+): void

@@ -597,7 +597,27 @@ class Sandbox {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Logging
+
+const levels = ['error', 'warn', 'info', 'debug', 'trace']
+
+/**
+ * Sends the library's log events at `level` (default `'info'`) or above to `logger` as
+ * `{ level, target, message, fields }`: retries are `info` (`fields.attempt`, `waitMs`,
+ * `errorKind`, `merchantUid`), ambiguous or unknown charge and refund outcomes `warn`. `null`
+ * stops. No event holds card data or secrets.
+ */
+function setLogger(logger, { level = 'info', ...rest } = {}) {
+  if (logger !== null && typeof logger !== 'function') throw new TypeError('logger must be a function or null')
+  const unknown = Object.keys(rest)
+  if (unknown.length > 0) throw new TypeError(`${unknown[0]} is not an option of setLogger`)
+  if (!levels.includes(level)) throw new TypeError(`level must be one of ${levels.join(', ')}`)
+  native.setLogger(logger, level)
+}
+
 module.exports = {
+  setLogger,
   Client,
   Card,
   Sandbox,

@@ -11,7 +11,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The native half of the package's `Client`; use `Client` instead. */
 export declare class NativeClient {
-  /** The API this client talks to. */
+  /** The API this client talks to (a user name and password in it shown as `***`). */
   baseUrl(): string
   /**
    * The same client (same connections and access token) with the settings given
@@ -147,6 +147,12 @@ export declare function createDispatcher(settle: (batch: Array<unknown>) => void
  */
 export declare function panicForTesting(asynchronous: boolean): Promise<undefined>
 
+/**
+ * Sends core's events at `level` or above (`'error'`, `'warn'`, `'info'`, `'debug'`,
+ * `'trace'`) to `logger`; `null` stops.
+ */
+export declare function setLogger(logger: ((record: LogRecord) => void) | null, level: 'error' | 'warn' | 'info' | 'debug' | 'trace'): void
+
 /** Starts a sandbox on 127.0.0.1 and a free port (on the runtime: the server is a tokio task). */
 export declare function startSandbox(options?: SandboxOptions): Promise<NativeSandbox | NativeError>
 
@@ -162,6 +168,17 @@ export declare function typeDefinitions(): string
 export interface Outcome<T> {
   value: T | null
   error: NativeError | null
+}
+
+/** One of core's log events (see `setLogger`). */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** The Rust module that logged it (`iamport_subscribe::client`). */
+  target: string
+  /** `iamport retry`, `iamport charge outcome unknown`, ... */
+  message: string
+  /** Structured fields, camelCased: `merchantUid`, `attempt`, `waitMs`, `errorKind`, ... */
+  fields: Record<string, string | number | boolean>
 }
 
 /** Card data for a key-in payment or a billing-key issue. */

@@ -843,5 +843,6 @@ module.exports.createClient = nativeBinding.createClient
 module.exports.createClientFromEnv = nativeBinding.createClientFromEnv
 module.exports.createDispatcher = nativeBinding.createDispatcher
 module.exports.panicForTesting = nativeBinding.panicForTesting
+module.exports.setLogger = nativeBinding.setLogger
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.typeDefinitions = nativeBinding.typeDefinitions

@@ -242,10 +242,10 @@ macro_rules! calls {
     )*) => {
         #[napi]
         impl NativeClient {
-            /// The API this client talks to.
+            /// The API this client talks to (a user name and password in it shown as `***`).
             #[napi(catch_unwind)]
             pub fn base_url(&self) -> String {
-                self.inner.base_url().to_owned()
+                self.inner.base_url_redacted()
             }
 
             /// The same client (same connections and access token) with the settings given

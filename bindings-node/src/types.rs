@@ -75,6 +75,7 @@ pub(crate) fn declarations() -> String {
         "\n/** The settled value of a native call: the result, or the error as data. */\n\
          export interface Outcome<T> {\n  value: T | null\n  error: NativeError | null\n}\n",
     );
+    out.push_str(crate::logging::LOG_RECORD_TS);
     for (shape, way) in declared() {
         out.push('\n');
         interface(&mut out, shape, way);
