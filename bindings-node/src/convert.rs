@@ -64,6 +64,33 @@ pub(crate) fn camel(name: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// One of the library's own texts (a validation reason, a hint) with the snake_case names in it
+/// in the package's convention: "either imp_uid or merchant_uid is required" → "either impUid or
+/// merchantUid is required", "look it up with find_payment" → "... with findPayment". Texts from
+/// the API or the network are not passed here.
+pub(crate) fn camel_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        let snake = word.starts_with(|c: char| c.is_ascii_lowercase())
+            && !word.ends_with('_')
+            && word.contains('_');
+        out.push_str(&if snake {
+            camel(&word)
+        } else {
+            Cow::Borrowed(word.as_str())
+        });
+        word.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
 /// The camelCase name of a `'static` Rust name, computed once.
 fn camel_static(name: &'static str) -> &'static str {
     static NAMES: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
@@ -931,6 +958,14 @@ mod tests {
         assert_eq!(field_name("extra.naverUseCfm"), "extra.naverUseCfm");
         assert_eq!(field_name("merchant_uids[2]"), "merchantUids[2]");
         assert_eq!(field_name("buyer_name"), "buyerName");
+        assert_eq!(
+            camel_text("either imp_uid or merchant_uid is required: find_payment(x)"),
+            "either impUid or merchantUid is required: findPayment(x)"
+        );
+        assert_eq!(
+            camel_text("IAMPORT_IMP_KEY is not set"),
+            "IAMPORT_IMP_KEY is not set"
+        );
     }
 
     #[test]

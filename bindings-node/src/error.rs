@@ -1,7 +1,7 @@
 //! Core errors as data for the package's JS layer, which turns each into the error class of its
 //! `code` (napi cannot give a rejected promise's error a class or a `code`).
 
-use crate::convert::field_name;
+use crate::convert::{camel_text, field_name};
 use crate::options::setting_name;
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Shape, Ty};
@@ -88,6 +88,7 @@ impl From<Error> for NativeError {
                 let field = setting_name(&field)
                     .map(str::to_owned)
                     .unwrap_or_else(|| field_name(&field));
+                let reason = camel_text(&reason);
                 out.message = format!("invalid request: {field} {reason}");
                 out.field = Some(field);
                 out.reason = Some(reason);
@@ -121,7 +122,17 @@ impl From<Error> for NativeError {
             Error::Timeout {
                 may_have_reached_server,
             } => out.may_have_reached_server = Some(may_have_reached_server),
-            Error::OutcomeUnknown { merchant_uid } => out.merchant_uid = Some(merchant_uid),
+            Error::OutcomeUnknown { merchant_uid } => {
+                // Core's own text: its hint names the method (`findPayment` here); the order id
+                // in it is data and stays as it is.
+                out.message = out
+                    .message
+                    .split(merchant_uid.as_str())
+                    .map(camel_text)
+                    .collect::<Vec<_>>()
+                    .join(&merchant_uid);
+                out.merchant_uid = Some(merchant_uid);
+            }
             // A case added to core later still has its code and description.
             _ => {}
         }

@@ -21,7 +21,13 @@ test('retries and unknown outcomes reach the logger with structured fields', asy
   const client = sandbox.client({ maxRetries: 1, initialBackoffMs: 0, maxBackoffMs: 0 })
   await client.issueBillingKey({ customerUid: 'log-1', card: new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030-12' }) })
   sandbox.setFaults([{ route: 'POST /subscribe/payments/again', probability: 1, fault: { type: 'drop_before_commit' } }])
-  await assert.rejects(client.payAgain({ customerUid: 'log-1', merchantUid: 'log-order-1', amount: 1000 }), pkg.OutcomeUnknownError)
+  await assert.rejects(client.payAgain({ customerUid: 'log-1', merchantUid: 'log_order_1', amount: 1000 }), (e) => {
+    // The hint names the Node method; the order id in the message is kept as it is.
+    assert.ok(e instanceof pkg.OutcomeUnknownError, String(e))
+    assert.match(e.message, /log_order_1.*findPayment/)
+    assert.doesNotMatch(e.message, /find_payment|merchant_uid/)
+    return true
+  })
   await until(() => records.some((r) => r.level === 'warn'))
 
   const retry = records.find((r) => r.message === 'iamport retry')
@@ -32,7 +38,7 @@ test('retries and unknown outcomes reach the logger with structured fields', asy
   assert.equal(typeof retry.fields.waitMs, 'number')
   assert.equal(typeof retry.fields.errorKind, 'string')
   const unknown = records.find((r) => r.level === 'warn')
-  assert.equal(unknown.fields.merchantUid, 'log-order-1')
+  assert.equal(unknown.fields.merchantUid, 'log_order_1')
   assert.ok(records.every((r) => r.level === 'info' || r.level === 'warn' || r.level === 'error'))
 
   setLogger(null)
