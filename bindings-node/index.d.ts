@@ -96,7 +96,7 @@ export declare class Client {
   constructor(options: ClientOptions)
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options?: ClientEnvOptions): Client
-  /** The API this client talks to. */
+  /** The API this client talks to; a user name and password in it are shown as `***`. */
   readonly baseUrl: string
   /**
    * The same client (same connections and access token) with the settings given replaced, e.g.
@@ -132,7 +132,7 @@ export declare class Client {
   schedule(request: ScheduleRequest): Promise<native.Schedule[]>
   /**
    * Revoke the listed scheduled charges (only those of `customerUid`, if given). An empty list
-   * is refused (`INVALID_REQUEST` on `merchant_uids`): use `unscheduleAll`.
+   * is refused (`INVALID_REQUEST` on `merchantUids`): use `unscheduleAll`.
    */
   unschedule(merchantUids: readonly string[], options?: native.UnscheduleOptions): Promise<native.Schedule[]>
   /** Revoke every pending scheduled charge of `customerUid`. */
@@ -184,7 +184,7 @@ export declare class IamportError extends Error {
 export declare class InvalidRequestError extends IamportError {
   constructor(message: string, details?: { field?: string; reason?: string })
   readonly code: 'INVALID_REQUEST'
-  /** The bad field, as core names it (`card_number`, `amount`, ...). */
+  /** The bad field, in the package's camelCase (`cardNumber`, `amount`, `timeoutMs`, ...). */
   readonly field: string
   readonly reason: string
 }
