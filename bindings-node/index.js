@@ -291,12 +291,12 @@ class Client {
     this.#native =
       options != null && options[nativeClient] instanceof native.NativeClient
         ? options[nativeClient]
-        : created(native.createClient(options, dispatcher))
+        : created(native.createClient(options, false, dispatcher))
   }
 
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options) {
-    return new Client({ [nativeClient]: created(native.createClientFromEnv(options, dispatcher)) })
+    return new Client({ [nativeClient]: created(native.createClient(options, true, dispatcher)) })
   }
 
   /** The API this client talks to. */

@@ -129,14 +129,12 @@ export declare class NativeSandbox {
  */
 export declare function checkCardDetails(details: CardDetails): NativeError | null
 
-/** Creates a client, or says which setting is wrong. */
-export declare function createClient(options: ClientOptions, dispatcher: NativeDispatcher): NativeClient | NativeError
-
 /**
- * Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
- * `IAMPORT_BASE_URL`, with further settings from `options`.
+ * Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
+ * base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
+ * and `options` has only the other settings.
  */
-export declare function createClientFromEnv(options: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'> | undefined, dispatcher: NativeDispatcher): NativeClient | NativeError
+export declare function createClient(options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher): NativeClient | NativeError
 
 /** Creates the dispatcher of this realm: `settle` is called with each batch of completions. */
 export declare function createDispatcher(settle: (batch: Array<unknown>) => void): NativeDispatcher

@@ -840,7 +840,6 @@ module.exports.NativeDispatcher = nativeBinding.NativeDispatcher
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.checkCardDetails = nativeBinding.checkCardDetails
 module.exports.createClient = nativeBinding.createClient
-module.exports.createClientFromEnv = nativeBinding.createClientFromEnv
 module.exports.createDispatcher = nativeBinding.createDispatcher
 module.exports.panicForTesting = nativeBinding.panicForTesting
 module.exports.setLogger = nativeBinding.setLogger

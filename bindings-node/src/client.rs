@@ -122,12 +122,48 @@ pub struct NativeClient {
     dispatcher: Dispatcher,
 }
 
-/// A client, or the error object saying which setting is wrong.
-fn built<'env>(
+/// Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
+/// base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
+/// and `options` has only the other settings.
+#[napi(
+    catch_unwind,
+    async_runtime,
+    ts_args_type = "options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher",
+    ts_return_type = "NativeClient | NativeError"
+)]
+pub fn create_client<'env>(
     env: &'env Env,
+    options: Option<Unknown<'env>>,
+    from_env: bool,
     dispatcher: &NativeDispatcher,
-    builder: Result<(core::ClientBuilder, core::RetryPolicy)>,
 ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
+    let options = match given(options) {
+        None if from_env => Ok(ClientOptions::default()),
+        None => Err(invalid(
+            "impKey",
+            "is required: new Client({ impKey, impSecret })",
+        )),
+        Some(o) => convert::read::<ClientOptions>(Some(o), "options", ""),
+    };
+    let builder = options.and_then(|o| {
+        if !from_env {
+            return o.apply(core::Client::builder());
+        }
+        // The environment gives these.
+        for (given, name) in [
+            (o.imp_key.is_some(), "impKey"),
+            (o.imp_secret.is_some(), "impSecret"),
+            (o.base_url.is_some(), "baseUrl"),
+        ] {
+            if given {
+                return Err(invalid(
+                    name,
+                    "is not a field of ClientEnvOptions (the environment gives it)",
+                ));
+            }
+        }
+        core::Client::builder_from_env().and_then(|b| o.apply(b))
+    });
     // `build` creates the connection pool, which belongs to the runtime (`async_runtime`).
     match builder.and_then(|(b, retry)| {
         Ok(NativeClient {
@@ -139,67 +175,6 @@ fn built<'env>(
         Ok(client) => Ok(Either::A(client)),
         Err(e) => Ok(Either::B(error_value(env, e)?)),
     }
-}
-
-/// Creates a client, or says which setting is wrong.
-#[napi(
-    catch_unwind,
-    async_runtime,
-    ts_args_type = "options: ClientOptions, dispatcher: NativeDispatcher",
-    ts_return_type = "NativeClient | NativeError"
-)]
-pub fn create_client<'env>(
-    env: &'env Env,
-    options: Option<Unknown<'env>>,
-    dispatcher: &NativeDispatcher,
-) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
-    let options = given(options)
-        .ok_or_else(|| invalid("impKey", "is required: new Client({ impKey, impSecret })"))
-        .and_then(|o| convert::read::<ClientOptions>(Some(o), "options", ""));
-    built(
-        env,
-        dispatcher,
-        options.and_then(|o| o.apply(core::Client::builder())),
-    )
-}
-
-/// Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
-/// `IAMPORT_BASE_URL`, with further settings from `options`.
-#[napi(
-    catch_unwind,
-    async_runtime,
-    ts_args_type = "options: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'> | undefined, dispatcher: NativeDispatcher",
-    ts_return_type = "NativeClient | NativeError"
-)]
-pub fn create_client_from_env<'env>(
-    env: &'env Env,
-    options: Option<Unknown<'env>>,
-    dispatcher: &NativeDispatcher,
-) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
-    let options = match given(options) {
-        None => Ok(ClientOptions::default()),
-        Some(o) => convert::read::<ClientOptions>(Some(o), "options", "").and_then(|o| {
-            // The environment gives these.
-            for (given, name) in [
-                (o.imp_key.is_some(), "impKey"),
-                (o.imp_secret.is_some(), "impSecret"),
-                (o.base_url.is_some(), "baseUrl"),
-            ] {
-                if given {
-                    return Err(invalid(
-                        name,
-                        "is not a field of ClientEnvOptions (the environment gives it)",
-                    ));
-                }
-            }
-            Ok(o)
-        }),
-    };
-    built(
-        env,
-        dispatcher,
-        options.and_then(|o| core::Client::builder_from_env().and_then(|b| o.apply(b))),
-    )
 }
 
 impl NativeClient {

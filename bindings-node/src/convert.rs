@@ -816,6 +816,15 @@ impl<'env> ser::SerializeStruct for StructWriter<'env> {
 /// Serializes a string-like value (a map key, a raw JSON text) to its text.
 struct RawText;
 
+/// `RawText`'s methods for values whose text is their `Display`.
+macro_rules! text_of {
+    ($($method:ident: $t:ty),* $(,)?) => {$(
+        fn $method(self, v: $t) -> napi::Result<String> {
+            Ok(v.to_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for RawText {
     type Ok = String;
     type Error = napi::Error;
@@ -830,41 +839,10 @@ impl ser::Serializer for RawText {
     fn serialize_str(self, v: &str) -> napi::Result<String> {
         Ok(v.to_owned())
     }
-    fn serialize_bool(self, v: bool) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i8(self, v: i8) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_f32(self, v: f32) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_f64(self, v: f64) -> napi::Result<String> {
-        Ok(v.to_string())
-    }
-    fn serialize_char(self, v: char) -> napi::Result<String> {
-        Ok(v.to_string())
+    text_of! {
+        serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+        serialize_u64: u64, serialize_f32: f32, serialize_f64: f64, serialize_char: char,
     }
     fn serialize_bytes(self, _: &[u8]) -> napi::Result<String> {
         Err(custom("bytes are not text"))

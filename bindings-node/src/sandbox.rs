@@ -197,6 +197,14 @@ pub fn start_sandbox<'env>(
     )
 }
 
+/// The sandbox's records (as the API answers them) read as core's type.
+fn rows<T: serde::de::DeserializeOwned>(rows: Vec<serde_json::Value>) -> napi::Result<Vec<T>> {
+    rows.into_iter()
+        .map(serde_json::from_value::<T>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| napi::Error::from_reason(format!("unreadable sandbox record: {e}")))
+}
+
 fn closed() -> napi::Error {
     napi::Error::from_reason("the sandbox is closed")
 }
@@ -256,12 +264,7 @@ impl NativeSandbox {
     /// would return it now.
     #[napi(catch_unwind, ts_return_type = "Array<Payment>")]
     pub fn ledger<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        let rows = self.with(Sandbox::ledger)?;
-        let payments = rows
-            .into_iter()
-            .map(serde_json::from_value::<core::Payment>)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| napi::Error::from_reason(format!("unreadable ledger row: {e}")))?;
+        let payments: Vec<core::Payment> = rows(self.with(Sandbox::ledger)?)?;
         convert::write(env, &payments, <Vec<core::Payment>>::SHAPE)
     }
 
@@ -315,12 +318,7 @@ impl NativeSandbox {
     /// return it now (due schedules are run first).
     #[napi(catch_unwind, ts_return_type = "Array<Schedule>")]
     pub fn schedules<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
-        let rows = self.with(Sandbox::schedules)?;
-        let schedules = rows
-            .into_iter()
-            .map(serde_json::from_value::<core::Schedule>)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| napi::Error::from_reason(format!("unreadable schedule row: {e}")))?;
+        let schedules: Vec<core::Schedule> = rows(self.with(Sandbox::schedules)?)?;
         convert::write(env, &schedules, <Vec<core::Schedule>>::SHAPE)
     }
 
