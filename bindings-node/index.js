@@ -132,14 +132,53 @@ let lastId = 0
 const keepAlive = setInterval(() => {}, 1 << 30)
 keepAlive.unref()
 
-/** `[id, value, error, ...]` from the native side. */
+// Results arrive compact: each struct as the array of its field values in declaration order
+// (filling an array costs the native side far less than setting named properties one by one).
+// These constructors, generated once from the same shapes (`native.resultShapes()`), turn them
+// into the plain objects the API returns: every key present, `null` when absent, times as `Date`.
+const constructors = {}
+for (const [name, fields] of Object.entries(native.resultShapes())) {
+  const body = fields.map(([key, kind, inner], i) => {
+    const v = `a[${i}]`
+    const value = {
+      v: `${v} ?? null`,
+      d: `${v} == null ? null : new Date(${v} * 1000)`,
+      s: `${v} == null ? null : c[${JSON.stringify(inner)}](${v})`,
+      S: `${v} == null ? [] : ${v}.map(c[${JSON.stringify(inner)}])`,
+    }[kind]
+    return `${JSON.stringify(key)}: ${value}`
+  })
+  // eslint-disable-next-line no-new-func -- the shapes are the package's own, not user input
+  constructors[name] = new Function('c', `return function ${name}(a) {\n  return {\n    ${body.join(',\n    ')}\n  }\n}`)(
+    constructors,
+  )
+}
+
+/** A result in its API form: `constructor` names how it was compacted (`''`: it was not). */
+function expand(value, constructor) {
+  if (constructor === '') return value
+  if (constructor.endsWith('[]')) return value.map(constructors[constructor.slice(0, -2)])
+  return constructors[constructor](value)
+}
+
+/** `[id, value, error, constructor, ...]` from the native side. */
 function settle(batch) {
-  for (let i = 0; i < batch.length; i += 3) {
+  for (let i = 0; i < batch.length; i += 4) {
     const call = pending.get(batch[i])
     if (call === undefined) continue
     pending.delete(batch[i])
-    if (batch[i + 2] === null) call.resolve(batch[i + 1])
-    else call.reject(batch[i + 2])
+    if (batch[i + 2] !== null) {
+      call.reject(batch[i + 2])
+      continue
+    }
+    let value
+    try {
+      value = expand(batch[i + 1], batch[i + 3])
+    } catch (e) {
+      call.reject(String(e))
+      continue
+    }
+    call.resolve(value)
   }
   if (pending.size === 0) keepAlive.unref()
 }

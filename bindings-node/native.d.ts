@@ -146,6 +146,14 @@ export declare function createDispatcher(settle: (batch: Array<unknown>) => void
 export declare function panicForTesting(asynchronous: boolean): Promise<undefined>
 
 /**
+ * How `index.js` builds each result object from its compact form (`convert::write_compact`):
+ * `{ Payment: [[key, kind, constructor?], ...], ... }`, the fields in declaration order; `kind`
+ * is `'v'` (the value as it is, `null` when absent), `'d'` (unix seconds to a `Date`), `'s'` (a
+ * struct: its constructor) or `'S'` (a list of structs).
+ */
+export declare function resultShapes(): Record<string, Array<[string, 'v' | 'd' | 's' | 'S', string?]>>
+
+/**
  * Sends core's events at `level` or above (`'error'`, `'warn'`, `'info'`, `'debug'`,
  * `'trace'`) to `logger`; `null` stops.
  */

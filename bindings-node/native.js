@@ -842,6 +842,7 @@ module.exports.checkCardDetails = nativeBinding.checkCardDetails
 module.exports.createClient = nativeBinding.createClient
 module.exports.createDispatcher = nativeBinding.createDispatcher
 module.exports.panicForTesting = nativeBinding.panicForTesting
+module.exports.resultShapes = nativeBinding.resultShapes
 module.exports.setLogger = nativeBinding.setLogger
 module.exports.startSandbox = nativeBinding.startSandbox
 module.exports.typeDefinitions = nativeBinding.typeDefinitions

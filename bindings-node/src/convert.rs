@@ -482,6 +482,24 @@ pub(crate) fn write<'env, T: Serialize + ?Sized>(
     value.serialize(Writer {
         env,
         ty: Some(shape),
+        compact: false,
+    })
+}
+
+/// A result as the package's `index.js` reads it on the hot path: each struct of the shape as an
+/// array of its field values in declaration order (absent values left out, timestamps as unix
+/// seconds), which a constructor generated from the same shapes (`resultShapes`) turns into the
+/// object. An array is filled by index, which costs far less than setting named properties one
+/// by one (each a key to intern and a hidden-class transition).
+pub(crate) fn write_compact<'env, T: Serialize + ?Sized>(
+    env: &'env Env,
+    value: &T,
+    shape: &'static Ty,
+) -> napi::Result<Unknown<'env>> {
+    value.serialize(Writer {
+        env,
+        ty: Some(shape),
+        compact: true,
     })
 }
 
@@ -490,11 +508,17 @@ pub(crate) fn write<'env, T: Serialize + ?Sized>(
 struct Writer<'env> {
     env: &'env Env,
     ty: Option<&'static Ty>,
+    /// Structs as arrays (see [`write_compact`]).
+    compact: bool,
 }
 
 impl<'env> Writer<'env> {
     fn of(self, ty: Option<&'static Ty>) -> Self {
-        Writer { env: self.env, ty }
+        Writer {
+            env: self.env,
+            ty,
+            compact: self.compact,
+        }
     }
 
     /// The shape inside an `Option`.
@@ -507,7 +531,7 @@ impl<'env> Writer<'env> {
     }
 
     fn number(self, n: f64) -> napi::Result<Unknown<'env>> {
-        if self.is_timestamp() {
+        if self.is_timestamp() && !self.compact {
             return Ok(self.env.create_date(n * 1000.0)?.to_unknown());
         }
         n.into_unknown(self.env)
@@ -666,14 +690,28 @@ impl<'env> ser::Serializer for Writer<'env> {
                 writer: self,
                 shape: None,
                 object: None,
+                array: None,
+                raw: None,
+                written: 0,
+            });
+        }
+        let shape = self.ty.and_then(Ty::as_struct);
+        if let Some(shape) = shape.filter(|_| self.compact) {
+            let len = u32::try_from(shape.fields.len()).map_err(custom)?;
+            return Ok(StructWriter {
+                writer: self,
+                shape: Some(shape),
+                object: None,
+                array: Some(self.env.create_array(len)?),
                 raw: None,
                 written: 0,
             });
         }
         Ok(StructWriter {
             writer: self,
-            shape: self.ty.and_then(Ty::as_struct),
+            shape,
             object: Some(Object::new(self.env)?),
+            array: None,
             raw: None,
             written: 0,
         })
@@ -760,11 +798,27 @@ impl<'env> ser::SerializeMap for MapWriter<'env> {
 pub(crate) struct StructWriter<'env> {
     writer: Writer<'env>,
     shape: Option<&'static Struct>,
-    /// `None` for a raw JSON value, whose text is kept in `raw`.
+    /// `None` for a raw JSON value, whose text is kept in `raw`, and in compact form.
     object: Option<Object<'env>>,
+    /// The compact form: the field values by their index in the shape.
+    array: Option<Array<'env>>,
     raw: Option<String>,
-    /// Fields written so far (a field serde skips is written as `null` at the end).
+    /// Fields written so far (a field serde skips is written as `null` at the end); in compact
+    /// form, where the next field is expected in the shape.
     written: usize,
+}
+
+impl StructWriter<'_> {
+    /// The index of the field serde writes under `key`: the next one in declaration order, as a
+    /// rule, found by its `'static` name without comparing text.
+    fn index_of(&self, key: &'static str) -> Option<usize> {
+        let fields = self.shape?.fields;
+        let same = |f: &Field| std::ptr::eq(f.wire, key) || f.wire == key;
+        match fields.get(self.written) {
+            Some(f) if same(f) => Some(self.written),
+            _ => fields.iter().position(same),
+        }
+    }
 }
 
 impl<'env> ser::SerializeStruct for StructWriter<'env> {
@@ -775,6 +829,19 @@ impl<'env> ser::SerializeStruct for StructWriter<'env> {
         key: &'static str,
         value: &T,
     ) -> napi::Result<()> {
+        let index = self.index_of(key);
+        if let Some(array) = &mut self.array {
+            let Some(i) = index else {
+                return Ok(());
+            };
+            let ty = self.shape.map(|s| s.fields[i].ty);
+            let value = value.serialize(self.writer.of(ty))?;
+            self.written = i + 1;
+            if value.get_type()? != ValueType::Null {
+                array.set(u32::try_from(i).map_err(custom)?, value)?;
+            }
+            return Ok(());
+        }
         let Some(object) = &mut self.object else {
             self.raw = Some(value.serialize(RawText)?);
             return Ok(());
@@ -784,15 +851,15 @@ impl<'env> ser::SerializeStruct for StructWriter<'env> {
             let value = value.serialize(self.writer.of(Some(&Ty::Json)))?;
             return object.set(key, value);
         }
-        let ty = self
-            .shape
-            .and_then(|s| s.fields.iter().find(|f| f.wire == key))
-            .map(|f| f.ty);
+        let ty = index.and_then(|i| self.shape.map(|s| s.fields[i].ty));
         let value = value.serialize(self.writer.of(ty))?;
         self.written += 1;
         object.set(camel_static(key), value)
     }
     fn end(self) -> napi::Result<Unknown<'env>> {
+        if let Some(array) = self.array {
+            return Ok(array.to_unknown());
+        }
         match (self.object, self.raw) {
             (Some(mut object), _) => {
                 // Every field of the shape is there, `null` when absent (a field serde skips).

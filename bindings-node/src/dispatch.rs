@@ -12,6 +12,7 @@
 
 use crate::convert;
 use futures_util::FutureExt;
+use iamport_subscribe::shape::Ty;
 use napi::bindgen_prelude::{Env, Function, Null, ToNapiValue, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{JsValue, Status, sys};
@@ -20,9 +21,12 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, PoisonError};
 
-/// A finished call, converted to JS on the JS thread: `(value, error)`.
-type Completion =
-    Box<dyn for<'env> FnOnce(&'env Env) -> napi::Result<(Unknown<'env>, Unknown<'env>)> + Send>;
+/// A finished call's result as JS values: the value (compact, see `convert::write_compact`),
+/// the error, and the name of the value's constructor (`Payment`, `Payment[]`, `` for none).
+pub(crate) type Converted<'env> = (Unknown<'env>, Unknown<'env>, &'static str);
+
+/// A finished call, converted to JS on the JS thread.
+type Completion = Box<dyn for<'env> FnOnce(&'env Env) -> napi::Result<Converted<'env>> + Send>;
 
 type Queue = Arc<Mutex<Vec<(u32, Completion)>>>;
 
@@ -55,24 +59,26 @@ impl std::fmt::Debug for Dispatcher {
     }
 }
 
-/// The batch handed to JS: `[id, value, error, id, value, error, ...]`; a result that could not be
+/// The batch handed to JS: `[id, value, error, constructor, id, ...]`; a result that could not be
 /// converted is delivered as an error text in place of the error object.
 fn drain<'env>(env: &'env Env, queue: &Queue) -> napi::Result<Unknown<'env>> {
     let batch = std::mem::take(&mut *queue.lock().unwrap_or_else(PoisonError::into_inner));
     let mut array = env.create_array(0)?;
     let mut at = 0;
     for (id, completion) in batch {
-        let (value, error) = match completion(env) {
-            Ok(pair) => pair,
+        let (value, error, constructor) = match completion(env) {
+            Ok(converted) => converted,
             Err(e) => (
                 Null.into_unknown(env)?,
                 format!("the result could not be converted: {}", e.reason).into_unknown(env)?,
+                "",
             ),
         };
         array.set(at, id)?;
         array.set(at + 1, value)?;
         array.set(at + 2, error)?;
-        at += 3;
+        array.set(at + 3, constructor)?;
+        at += 4;
     }
     Ok(array.to_unknown())
 }
@@ -125,9 +131,7 @@ impl Dispatcher {
     where
         R: Send + 'static,
         Fut: Future<Output = R> + Send + 'static,
-        W: for<'env> FnOnce(&'env Env, R) -> napi::Result<(Unknown<'env>, Unknown<'env>)>
-            + Send
-            + 'static,
+        W: for<'env> FnOnce(&'env Env, R) -> napi::Result<Converted<'env>> + Send + 'static,
     {
         let dispatcher = self.clone();
         napi::bindgen_prelude::spawn(async move {
@@ -137,6 +141,7 @@ impl Dispatcher {
                     Ok((
                         Null.into_unknown(env)?,
                         "the call panicked (a bug: please report it)".into_unknown(env)?,
+                        "",
                     ))
                 }),
             };
@@ -145,14 +150,49 @@ impl Dispatcher {
     }
 }
 
-/// `(value, error)` of a result: the value written by `shape`, or the error as data.
+/// A result as JS values: the value written by `shape` (compact), or the error as data.
 pub(crate) fn pair<'env, R: serde::Serialize>(
     env: &'env Env,
     result: iamport_subscribe::Result<R>,
-    shape: &'static iamport_subscribe::shape::Ty,
-) -> napi::Result<(Unknown<'env>, Unknown<'env>)> {
+    shape: &'static Ty,
+) -> napi::Result<Converted<'env>> {
     Ok(match result {
-        Ok(value) => (convert::write(env, &value, shape)?, Null.into_unknown(env)?),
-        Err(e) => (Null.into_unknown(env)?, crate::client::error_value(env, e)?),
+        Ok(value) => (
+            convert::write_compact(env, &value, shape)?,
+            Null.into_unknown(env)?,
+            constructor(shape),
+        ),
+        Err(e) => (
+            Null.into_unknown(env)?,
+            crate::client::error_value(env, e)?,
+            "",
+        ),
     })
+}
+
+/// The name of the JS constructor of a compact value of `shape`: a struct's name, `Name[]` for a
+/// list of them, `` for a value that is not compacted.
+fn constructor(shape: &'static Ty) -> &'static str {
+    match shape {
+        Ty::Struct(s) => s.name,
+        Ty::Vec(Ty::Struct(s)) => list_name(s.name),
+        _ => "",
+    }
+}
+
+/// `Name[]`, computed once per name.
+fn list_name(name: &'static str) -> &'static str {
+    static NAMES: std::sync::OnceLock<Mutex<Vec<(&'static str, &'static str)>>> =
+        std::sync::OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, list)) = names.iter().find(|(n, _)| *n == name) {
+        return list;
+    }
+    // Bounded by the number of result types: leaked once each.
+    let list: &'static str = Box::leak(format!("{name}[]").into_boxed_str());
+    names.push((name, list));
+    list
 }

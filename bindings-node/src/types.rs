@@ -11,6 +11,8 @@ use crate::options::{
 use crate::sandbox::{EXCHANGE, SandboxOptions, WEBHOOK_DELIVERY};
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
+use napi::bindgen_prelude::{Env, Object};
+use napi_derive::napi;
 use std::fmt::Write;
 
 /// Which way a type crosses: requests are written by the user (optional keys may be left out,
@@ -168,4 +170,47 @@ fn ts(ty: &Ty, way: Way) -> String {
         Ty::Struct(s) => s.name.into(),
         Ty::Json => "unknown".into(),
     }
+}
+
+/// How `index.js` builds each result object from its compact form (`convert::write_compact`):
+/// `{ Payment: [[key, kind, constructor?], ...], ... }`, the fields in declaration order; `kind`
+/// is `'v'` (the value as it is, `null` when absent), `'d'` (unix seconds to a `Date`), `'s'` (a
+/// struct: its constructor) or `'S'` (a list of structs).
+#[napi(
+    catch_unwind,
+    ts_return_type = "Record<string, Array<[string, 'v' | 'd' | 's' | 'S', string?]>>"
+)]
+pub fn result_shapes(env: &Env) -> napi::Result<Object<'_>> {
+    let mut out = Object::new(env)?;
+    let mut pending: Vec<&'static Struct> = declared()
+        .into_iter()
+        .filter(|(_, way)| *way == Way::Out)
+        .map(|(s, _)| s)
+        .collect();
+    let mut done: Vec<&'static str> = Vec::new();
+    while let Some(shape) = pending.pop() {
+        if done.contains(&shape.name) {
+            continue;
+        }
+        done.push(shape.name);
+        let mut fields = env.create_array(0)?;
+        for (i, field) in shape.fields.iter().enumerate() {
+            let (kind, constructor) = match field.ty.strip_option() {
+                Ty::Timestamp => ("d", None),
+                Ty::Struct(s) => ("s", Some(*s)),
+                Ty::Vec(Ty::Struct(s)) => ("S", Some(*s)),
+                _ => ("v", None),
+            };
+            let mut entry = env.create_array(0)?;
+            entry.set(0, camel(field.name).as_ref())?;
+            entry.set(1, kind)?;
+            if let Some(s) = constructor {
+                entry.set(2, s.name)?;
+                pending.push(s);
+            }
+            fields.set(u32::try_from(i).unwrap_or(u32::MAX), entry)?;
+        }
+        out.set(shape.name, fields)?;
+    }
+    Ok(out)
 }
