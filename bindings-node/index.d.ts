@@ -300,6 +300,11 @@ export declare class Sandbox {
    * schedules that became due ran and their webhooks were delivered.
    */
   advanceClock(seconds: number): Promise<void>
+  /**
+   * Resolves once every webhook queued so far has been delivered, retries included (an approved
+   * `payOnetime` / `payAgain` sends one in the background, as the live API does).
+   */
+  settle(): Promise<void>
   /** The sandbox clock. */
   now(): Date
   /** Where webhooks without a `noticeUrl` go; `null` (the default): they are not sent. */
@@ -310,8 +315,6 @@ export declare class Sandbox {
   setWebhookFormat(format: 'json' | 'form'): void
   /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
   setWebhookRetries(retries: number): void
-  /** Resolves once every webhook delivery queued so far has finished, retries included. */
-  settle(): Promise<void>
   /** Every schedule, in creation order, as `getSchedule` would answer it now. */
   schedules(): native.Schedule[]
   /** The most recent API answers (at most 20 000), oldest first. */

@@ -536,6 +536,14 @@ class Sandbox {
     await this.#native.advanceClock(wholeNumber('seconds', seconds))
   }
 
+  /**
+   * Resolves once every webhook queued so far has been delivered, retries included (an approved
+   * `payOnetime` / `payAgain` sends one in the background, as the live API does).
+   */
+  async settle() {
+    await this.#native.settle()
+  }
+
   /** The sandbox clock. */
   now() {
     return new Date(this.#native.now() * 1000)
@@ -563,11 +571,6 @@ class Sandbox {
   /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
   setWebhookRetries(retries) {
     this.#native.setWebhookRetries(wholeNumber('retries', retries))
-  }
-
-  /** Resolves once every webhook delivery queued so far has finished, retries included. */
-  async settle() {
-    await this.#native.settle()
   }
 
   /** Every schedule, in creation order, as `getSchedule` would answer it now. */

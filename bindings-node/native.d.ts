@@ -78,6 +78,8 @@ export declare class NativeSandbox {
    * once the schedules that became due ran and their webhooks were delivered.
    */
   advanceClock(seconds: number): Promise<void>
+  /** Resolves once every webhook queued so far has been delivered (retries included). */
+  settle(): Promise<void>
   /** The sandbox clock, in unix seconds. */
   now(): number
   /** Where webhooks without a `notice_url` go; `null`: they are not sent (the default). */
@@ -94,11 +96,6 @@ export declare class NativeSandbox {
    * return it now (due schedules are run first).
    */
   schedules(): Array<Schedule>
-  /**
-   * Resolves once every webhook delivery queued so far (and any queued meanwhile) has
-   * finished, retries included.
-   */
-  settle(): Promise<void>
   /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
   setWebhookFormat(format: 'json' | 'form'): void
   /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */

@@ -284,6 +284,13 @@ impl NativeSandbox {
         Ok(())
     }
 
+    /// Resolves once every webhook queued so far has been delivered (retries included).
+    #[napi(catch_unwind)]
+    pub async fn settle(&self) -> napi::Result<()> {
+        self.shared()?.settle().await;
+        Ok(())
+    }
+
     /// The sandbox clock, in unix seconds.
     #[napi(catch_unwind)]
     pub fn now(&self) -> napi::Result<i64> {
@@ -320,15 +327,6 @@ impl NativeSandbox {
     pub fn schedules<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
         let schedules: Vec<core::Schedule> = rows(self.with(Sandbox::schedules)?)?;
         convert::write(env, &schedules, <Vec<core::Schedule>>::SHAPE)
-    }
-
-    /// Resolves once every webhook delivery queued so far (and any queued meanwhile) has
-    /// finished, retries included.
-    #[napi(catch_unwind)]
-    pub async fn settle(&self) -> napi::Result<()> {
-        let sandbox = self.shared()?;
-        sandbox.settle().await;
-        Ok(())
     }
 
     /// The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`.

@@ -228,7 +228,7 @@ test('NOT_FOUND, DUPLICATE_ORDER, CARD_DECLINED and API_ERROR carry their data',
       card: new Card({ cardNumber: '4000-0000-0000-0069', expiry: '2030-12' }),
     }),
     'ApiError',
-    { apiCode: -1, httpStatus: 200, message: '카드정보 인증에 실패하였습니다.' },
+    { apiCode: -1, httpStatus: 200, message: '카드정보 인증에 실패하였습니다. [F113]본인의 신용카드 확인중 오류가 발생하였습니다.' },
   )
   assert.ok(api.stack.includes('ApiError'))
 })

@@ -364,6 +364,49 @@ test('verifyWebhook trusts the API, never the body', async (t) => {
   assert.equal(sandbox.totalRequests(), before, 'an unparseable webhook was looked up')
 })
 
+test('an approved payOnetime / payAgain is notified, a declined one is not; settle waits for it', async (t) => {
+  const sandbox = await sandboxFor(t)
+  const client = sandbox.client()
+  const hooks = await receiver(t)
+  sandbox.setWebhookUrl(hooks.url)
+  const paid = await client.payOnetime({ merchantUid: 'ap-1', amount: 3000, card: new Card(GOOD) })
+  await client.issueBillingKey({ customerUid: 'ap-c', card: new Card(GOOD) })
+  const again = await client.payAgain({ customerUid: 'ap-c', merchantUid: 'ap-2', amount: 9900 })
+  // A decline is an ordinary payment failure: no webhook.
+  await client.issueBillingKey({ customerUid: 'ap-d', card: new Card(DECLINES) })
+  await rejectsWith(client.payAgain({ customerUid: 'ap-d', merchantUid: 'ap-3', amount: 1000 }), pkg.CardDeclinedError)
+  await sandbox.settle()
+
+  const deliveries = sandbox.webhookDeliveries()
+  assert.deepEqual(
+    deliveries.map((d) => JSON.parse(d.body)),
+    [
+      { imp_uid: paid.impUid, merchant_uid: 'ap-1', status: 'paid' },
+      { imp_uid: again.impUid, merchant_uid: 'ap-2', status: 'paid' },
+    ],
+  )
+  assert.deepEqual(
+    deliveries.map((d) => [d.url, d.status, d.attempt, d.error, d.contentType]),
+    [
+      [hooks.url, 200, 1, null, 'application/json'],
+      [hooks.url, 200, 1, null, 'application/json'],
+    ],
+  )
+  assert.deepEqual(
+    hooks.received.map((h) => h.body.toString()),
+    deliveries.map((d) => d.body),
+  )
+  const verified = []
+  for (const { body, contentType } of hooks.received) verified.push(await client.verifyWebhook(body, contentType))
+  assert.deepEqual(
+    verified.map((v) => [v.payment.merchantUid, v.reportedStatus, v.payment.status]),
+    [
+      ['ap-1', 'paid', 'paid'],
+      ['ap-2', 'paid', 'paid'],
+    ],
+  )
+})
+
 test('advanceClock resolves once due schedules ran and their webhooks were delivered', async (t) => {
   const sandbox = await sandboxFor(t)
   const client = sandbox.client()

@@ -46,7 +46,7 @@ def test_api_errors_map_to_their_classes(iamport_sandbox: Sandbox) -> None:
     with pytest.raises(iam.ApiError) as api:
         client.pay_onetime(merchant_uid="o2", amount=1000, card_number=AUTH_FAIL_CARD, expiry="2030-12")
     assert (api.value.code, api.value.http_status) == (-1, 200)
-    assert api.value.message == "카드정보 인증에 실패하였습니다."
+    assert api.value.message == "카드정보 인증에 실패하였습니다. [F113]본인의 신용카드 확인중 오류가 발생하였습니다."
 
     with pytest.raises(iam.NotFoundError):
         client.pay_again(customer_uid="nobody", merchant_uid="o3", amount=1000)

@@ -6,8 +6,10 @@
         client = sandbox.client()
         client.issue_billing_key(customer_uid="c1", card_number="4111-1111-1111-1111", expiry="2030-12")
 
-Test cards: any 13-19 digit number approves, except 4000-0000-0000-0002 (declined) and
-4000-0000-0000-0069 (card authentication fails). See the sandbox README for the rest.
+Test cards: any number the PG accepts (13-19 digits, a valid Luhn check digit, e.g.
+4111-1111-1111-1111) approves, except 4000-0000-0000-0002 (declined) and
+4000-0000-0000-0069 (card authentication fails); 1234-1234-1234-1234 is refused as the live
+API refuses it. See the sandbox README for the rest.
 """
 
 from __future__ import annotations
@@ -93,6 +95,11 @@ class Sandbox:
     def webhook_deliveries(self) -> List[Dict[str, Any]]:
         """Every webhook delivery attempt: url, body, content_type, status, error, attempt, at."""
         return list(json.loads(self._native.webhook_deliveries_json()))
+
+    def settle(self) -> None:
+        """Wait until every webhook queued so far has been delivered (retries included): an
+        approved ``pay_onetime`` / ``pay_again`` sends one in the background, as the live API does."""
+        self._native.settle()
 
     def set_response_delay(self, seconds: float) -> None:
         """Delay every API answer (the server never blocks a thread while waiting)."""

@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::common::{AUTH_FAIL_CARD, Api, CARD, CARD_MASK, DECLINE_CARD, EXPIRY, assert_fail, ok};
+use crate::common::{
+    AUTH_FAIL_CARD, AUTH_FAILED, Api, CARD, CARD_MASK, DECLINE_CARD, EXPIRY, ISSUE_REFUSED,
+    assert_fail, ok,
+};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -282,7 +285,7 @@ async fn schedule_validation_and_atomicity() {
                     "schedules": one("v-0")}),
         )
         .await;
-    assert_fail(&body, -1, "카드정보 인증 및 빌키 발급에 실패하였습니다.");
+    assert_fail(&body, -1, &format!("{ISSUE_REFUSED} {AUTH_FAILED}"));
     let (_, body) = api.get("/subscribe/customers/v-new").await;
     assert_eq!(body["code"], 1);
     // Card data with a new customer_uid issues the key first.

@@ -122,7 +122,7 @@ class ErrorsTest {
         }
         assertEquals(200, e.httpStatus.toInt())
         assertEquals(-1L, e.code)
-        assertEquals("카드정보 인증에 실패하였습니다.", e.detail)
+        assertEquals("카드정보 인증에 실패하였습니다. [F113]본인의 신용카드 확인중 오류가 발생하였습니다.", e.detail)
     }
 
     @Test

@@ -226,6 +226,34 @@ class SchedulesTest {
         assertEquals(3, actedOn)
     }
 
+    @Test
+    fun approvedChargesAreNotifiedAndDeclinedOnesAreNot() = runBlocking {
+        val paid = client.payOnetime(PayOnetimeRequest(merchantUid = "ap-1", amount = BigDecimal(3000), card = card()))
+        client.issueBillingKey(IssueBillingKeyRequest(customerUid = "ap-c", card = card()))
+        val again = client.payAgain(PayAgainRequest(customerUid = "ap-c", merchantUid = "ap-2", amount = BigDecimal(9900)))
+        // A decline is an ordinary payment failure: no webhook.
+        client.issueBillingKey(IssueBillingKeyRequest(customerUid = "ap-d", card = card("4000-0000-0000-0002")))
+        assertThrows<IamportException.CardDeclined> {
+            runBlocking { client.payAgain(PayAgainRequest(customerUid = "ap-d", merchantUid = "ap-3", amount = BigDecimal(1000))) }
+        }
+        // The approvals' webhooks go out in the background, as the live API sends them.
+        sandbox.settle()
+
+        val deliveries = sandbox.webhookDeliveries()
+        assertEquals(
+            listOf(
+                """{"imp_uid":"${paid.impUid}","merchant_uid":"ap-1","status":"paid"}""",
+                """{"imp_uid":"${again.impUid}","merchant_uid":"ap-2","status":"paid"}""",
+            ),
+            deliveries.map { it.body },
+        )
+        assertTrue(deliveries.all { it.status?.toInt() == 200 && it.url == receiver.url && it.attempt == 1u && it.error == null })
+        val received = receiver.received()
+        assertEquals(deliveries.map { it.body }, received.map { String(it.second, Charsets.UTF_8) })
+        val verified = received.map { (contentType, body) -> client.verifyWebhook(body, contentType) }
+        assertEquals(listOf(paid.impUid to "paid", again.impUid to "paid"), verified.map { it.dedupeKey })
+    }
+
     /** The core of the README's Ktor handler: verify, then act once per (imp_uid, reported status). */
     private suspend fun handleWebhook(client: Client, body: ByteArray, contentType: String, seen: MutableSet<Pair<String, String>>): Boolean {
         val verified = client.verifyWebhook(body, contentType)

@@ -1,17 +1,22 @@
 //! Webhook delivery (PortOne → merchant): `POST {imp_uid, merchant_uid, status}` to the
-//! `notice_url` of the payment or schedule, else to the configured URL.
+//! `notice_url` of the payment or schedule, else to the configured URL. Which events notify is
+//! the domain's rule ([`crate::domain::notifications`]); this is how they are delivered.
 //!
 //! Deliveries are queued while the state lock is held (so their order is the order of the
 //! events) and sent by one background worker, one after another, without the lock. A counter
 //! of unfinished deliveries lets [`Hooks::settle`] wait for the queue to drain.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 use tokio::sync::{mpsc, watch};
 
-use crate::state::{Inner, Shared};
+use crate::domain::notifications::Notification;
+
+/// Most recent webhook delivery attempts kept.
+pub(crate) const DELIVERY_CAP: usize = 20_000;
 
 /// Body encoding of webhook deliveries (a console setting on the real service).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,32 +74,29 @@ pub(crate) struct Job {
     attempts: u32,
 }
 
-/// What a webhook is about.
-#[derive(Debug)]
-pub(crate) struct Event<'a> {
-    pub notice_url: Option<&'a str>,
-    pub imp_uid: &'a str,
-    pub merchant_uid: &'a str,
-    pub status: &'a str,
-    pub cancellation_id: Option<&'a str>,
+/// Where and how webhooks go (console settings of the real service).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    /// For notifications without a `notice_url`; `None`: those are not sent.
+    pub url: Option<String>,
+    pub format: WebhookFormat,
+    /// Extra attempts after a network error or a non-200 answer.
+    pub retries: u32,
 }
 
 impl Job {
-    /// The delivery for `event` under the current settings; `None` when there is no URL.
-    pub fn new(st: &Inner, event: &Event<'_>) -> Option<Job> {
-        let url = event
-            .notice_url
-            .map(str::to_owned)
-            .or_else(|| st.webhook_url.clone())?;
+    /// The delivery of `n` under `settings`; `None` when there is no URL.
+    pub fn new(n: &Notification, settings: &Settings) -> Option<Job> {
+        let url = n.notice_url.clone().or_else(|| settings.url.clone())?;
         let mut pairs = vec![
-            ("imp_uid", event.imp_uid),
-            ("merchant_uid", event.merchant_uid),
-            ("status", event.status),
+            ("imp_uid", n.imp_uid.as_str()),
+            ("merchant_uid", n.merchant_uid.as_str()),
+            ("status", n.status.as_str()),
         ];
-        if let Some(id) = event.cancellation_id {
+        if let Some(id) = &n.cancellation_id {
             pairs.push(("cancellation_id", id));
         }
-        let body = match st.webhook_format {
+        let body = match settings.format {
             WebhookFormat::Json => {
                 let map: Map<String, Value> = pairs
                     .iter()
@@ -107,10 +109,30 @@ impl Job {
         Some(Job {
             url,
             body,
-            content_type: st.webhook_format.content_type(),
-            attempts: st.webhook_retries.saturating_add(1),
+            content_type: settings.format.content_type(),
+            attempts: settings.retries.saturating_add(1),
         })
     }
+}
+
+/// The most recent delivery attempts.
+#[derive(Debug, Default)]
+pub(crate) struct Deliveries(pub VecDeque<WebhookDelivery>);
+
+impl Deliveries {
+    pub fn record(&mut self, delivery: WebhookDelivery) {
+        if self.0.len() >= DELIVERY_CAP {
+            self.0.pop_front();
+        }
+        self.0.push_back(delivery);
+    }
+}
+
+/// Where the worker records attempts (the sandbox state, under its lock).
+pub(crate) trait DeliveryLog: Send + Sync + 'static {
+    /// Records an attempt, its `at` set to the sandbox clock.
+    fn record(&self, attempt: WebhookDelivery);
+    fn hooks(&self) -> &Hooks;
 }
 
 /// The queue of deliveries and the count of unfinished ones.
@@ -152,7 +174,7 @@ impl Hooks {
 }
 
 /// Delivers queued webhooks one after another until the task is dropped.
-pub(crate) async fn worker(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<Job>) {
+pub(crate) async fn worker<L: DeliveryLog>(log: Arc<L>, mut rx: mpsc::UnboundedReceiver<Job>) {
     // The live service: connect timeout 10 s, read timeout 30 s (facts §7).
     let client = reqwest::Client::builder()
         .no_proxy()
@@ -161,14 +183,14 @@ pub(crate) async fn worker(shared: Arc<Shared>, mut rx: mpsc::UnboundedReceiver<
         .build()
         .unwrap_or_default();
     while let Some(job) = rx.recv().await {
-        deliver(&shared, &client, &job).await;
-        shared.hooks.finished();
+        deliver(log.as_ref(), &client, &job).await;
+        log.hooks().finished();
     }
 }
 
 /// The first attempt plus the configured retries, immediately one after another, until the
 /// receiver answers HTTP 200.
-async fn deliver(shared: &Shared, client: &reqwest::Client, job: &Job) {
+async fn deliver<L: DeliveryLog>(log: &L, client: &reqwest::Client, job: &Job) {
     for attempt in 1..=job.attempts {
         let sent = client
             .post(&job.url)
@@ -186,19 +208,15 @@ async fn deliver(shared: &Shared, client: &reqwest::Client, job: &Job) {
             Err(err) => (None, Some(describe(&err))),
         };
         let delivered = status == Some(200);
-        {
-            let mut st = shared.lock();
-            let at = st.now();
-            st.record_delivery(WebhookDelivery {
-                url: job.url.clone(),
-                body: job.body.clone(),
-                content_type: job.content_type.to_owned(),
-                status,
-                error,
-                attempt,
-                at,
-            });
-        }
+        log.record(WebhookDelivery {
+            url: job.url.clone(),
+            body: job.body.clone(),
+            content_type: job.content_type.to_owned(),
+            status,
+            error,
+            attempt,
+            at: 0,
+        });
         tracing::debug!(url = %job.url, attempt, ?status, "webhook delivery");
         if delivered {
             return;

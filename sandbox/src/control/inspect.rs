@@ -1,60 +1,28 @@
-//! HTTP plumbing: routing, counting, the exchange log, the response delay, fault injection
-//! and the `/__sandbox/*` inspection API.
+//! The inspection API under `/__sandbox/` (a prefix the real API cannot have): the ledger,
+//! schedules, requests, exchanges and webhook deliveries; the clock, tokens, reset, settings
+//! and faults. No token, not counted, not logged, never delayed.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRequestParts, RawPathParams, Request, State};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodRouter, get, post};
-use axum::{Router, ServiceExt};
+use axum::routing::{get, post};
 use serde_json::{Value, json};
-use tower_http::normalize_path::NormalizePath;
 
-use crate::api::{self, Reply, Route};
-use crate::fault::{Fault, FaultPlan, Outgoing};
-use crate::input::Fields;
-use crate::schedule;
-use crate::state::Shared;
-use crate::webhook::WebhookFormat;
-use crate::{Exchange, Sandbox};
-
-const BODY_LIMIT: usize = 1 << 20;
-const NO_ROUTE: &str = "(unmatched)";
+use crate::control::faults::FaultPlan;
+use crate::control::state::Shared;
+use crate::control::webhooks::WebhookFormat;
+use crate::domain::world::World;
+use crate::wire::render;
 
 type S = Arc<Shared>;
 
-/// The router, wrapped so that trailing slashes are trimmed before routing.
-pub(crate) fn service(shared: S) -> axum::routing::IntoMakeService<NormalizePath<Router>> {
-    ServiceExt::<Request>::into_make_service(NormalizePath::trim_trailing_slash(router(shared)))
-}
-
-fn router(shared: S) -> Router {
-    let mut app = Router::new();
-    let mut templates: Vec<&'static str> = Vec::new();
-    for route in Route::ALL {
-        if !templates.contains(&route.template()) {
-            templates.push(route.template());
-        }
-    }
-    for template in templates {
-        let mut methods: MethodRouter<S> = MethodRouter::new();
-        for route in Route::ALL.into_iter().filter(|r| r.template() == template) {
-            let h = move |State(sh): State<S>, req: Request| handle(sh, Some(route), template, req);
-            methods = match route.method() {
-                "POST" => methods.post(h),
-                "PUT" => methods.put(h),
-                "DELETE" => methods.delete(h),
-                _ => methods.get(h),
-            };
-        }
-        // A known path with a wrong method is answered like any unknown API.
-        methods = methods
-            .fallback(move |State(sh): State<S>, req: Request| handle(sh, None, template, req));
-        app = app.route(template, methods);
-    }
+/// Adds the inspection routes.
+pub(crate) fn routes(app: Router<S>) -> Router<S> {
     app.route("/__sandbox/requests", get(inspect_requests))
         .route("/__sandbox/ledger", get(inspect_ledger))
         .route("/__sandbox/exchanges", get(inspect_exchanges))
@@ -71,88 +39,11 @@ fn router(shared: S) -> Router {
                 .post(inspect_set_faults)
                 .delete(inspect_clear_faults),
         )
-        .fallback(fallback)
-        .with_state(shared)
 }
 
-async fn fallback(State(sh): State<S>, req: Request) -> Response {
-    if req.uri().path().starts_with("/__sandbox/") {
-        return inspection_error(StatusCode::NOT_FOUND, "unknown inspection endpoint");
-    }
-    handle(sh, None, NO_ROUTE, req).await
-}
-
-/// Every API request goes through here: it is answered (or faulted), counted, logged and
-/// delayed.
-async fn handle(sh: S, route: Option<Route>, template: &'static str, req: Request) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let method = parts.method.as_str().to_owned();
-    let path = parts.uri.path().to_owned();
-    let params: Vec<(String, String)> =
-        match RawPathParams::from_request_parts(&mut parts, &()).await {
-            Ok(p) => p
-                .iter()
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-    let bytes: Option<Bytes> = axum::body::to_bytes(Body::new(body), BODY_LIMIT).await.ok();
-    let request = api::Request {
-        headers: &parts.headers,
-        query: Fields::from_query(parts.uri.query()),
-        params,
-        body: bytes.as_deref(),
-    };
-    let key = format!("{method} {template}");
-    let (outgoing, status, delay, fault) = {
-        let mut st = sh.lock();
-        // Schedules that fell due since the last look run before the request is answered.
-        schedule::execute_due(&sh, &mut st);
-        let fault = st.faults.draw(&key);
-        if fault == Some(Fault::TokenExpired) {
-            st.token = None;
-        }
-        let processed = match fault {
-            Some(f) if !f.processes_request() => None,
-            _ => Some(match route {
-                Some(route) if route.template().contains('{') && request.params.is_empty() => {
-                    Reply::error(400, 1, "경로 파라메터를 해석할 수 없습니다.")
-                }
-                Some(route) => api::process(&sh, &mut st, route, &request),
-                None => Reply::no_route(),
-            }),
-        };
-        let outgoing = Outgoing::new(fault, processed);
-        let (status, body) = outgoing.recorded();
-        st.record(
-            key,
-            Exchange {
-                method: method.clone(),
-                route: template.to_owned(),
-                path,
-                status,
-                body,
-                fault: fault.map(|f| f.name().to_owned()),
-            },
-        );
-        (outgoing, status, st.delay, fault)
-    };
-    tracing::debug!(
-        %method,
-        route = template,
-        status,
-        fault = fault.map(|f| f.name()),
-        "api request"
-    );
-    let latency = match fault {
-        Some(Fault::Latency { ms }) => Duration::from_millis(ms),
-        _ => Duration::ZERO,
-    };
-    let wait = delay.saturating_add(latency);
-    if !wait.is_zero() {
-        tokio::time::sleep(wait).await;
-    }
-    outgoing.into_response()
+/// An unknown path under `/__sandbox/`.
+pub(crate) fn unknown() -> Response {
+    inspection_error(StatusCode::NOT_FOUND, "unknown inspection endpoint")
 }
 
 fn inspection_ok(body: Value) -> Response {
@@ -165,14 +56,14 @@ fn inspection_error(status: StatusCode, error: &str) -> Response {
 
 async fn inspect_requests(State(sh): State<S>) -> Response {
     let st = sh.lock();
-    inspection_ok(json!({"total": st.total, "by_endpoint": st.counts}))
+    inspection_ok(json!({"total": st.log.total, "by_endpoint": st.log.counts}))
 }
 
 async fn inspect_ledger(State(sh): State<S>) -> Response {
     let ledger = {
         let mut st = sh.lock();
-        schedule::execute_due(&sh, &mut st);
-        st.ledger()
+        sh.run_due(&mut st);
+        ledger_json(&st.world)
     };
     inspection_ok(Value::Array(ledger))
 }
@@ -180,8 +71,8 @@ async fn inspect_ledger(State(sh): State<S>) -> Response {
 async fn inspect_schedules(State(sh): State<S>) -> Response {
     let list = {
         let mut st = sh.lock();
-        schedule::execute_due(&sh, &mut st);
-        st.schedule_list()
+        sh.run_due(&mut st);
+        schedules_json(&st.world)
     };
     inspection_ok(Value::Array(list))
 }
@@ -189,7 +80,7 @@ async fn inspect_schedules(State(sh): State<S>) -> Response {
 async fn inspect_webhooks(State(sh): State<S>) -> Response {
     let body = {
         let st = sh.lock();
-        serde_json::to_value(&st.deliveries).unwrap_or(Value::Null)
+        serde_json::to_value(&st.deliveries.0).unwrap_or(Value::Null)
     };
     inspection_ok(body)
 }
@@ -202,13 +93,13 @@ async fn inspect_settle(State(sh): State<S>) -> Response {
 async fn inspect_exchanges(State(sh): State<S>) -> Response {
     let body = {
         let st = sh.lock();
-        serde_json::to_value(&st.exchanges).unwrap_or(Value::Null)
+        serde_json::to_value(&st.log.exchanges).unwrap_or(Value::Null)
     };
     inspection_ok(body)
 }
 
 async fn inspect_revoke(State(sh): State<S>) -> Response {
-    sh.lock().token = None;
+    sh.lock().world.revoke_tokens();
     inspection_ok(json!({"ok": true}))
 }
 
@@ -228,7 +119,7 @@ fn json_u64(body: &[u8], name: &str) -> Option<u64> {
 async fn inspect_advance(State(sh): State<S>, body: Bytes) -> Response {
     match json_u64(&body, "seconds") {
         Some(secs) => {
-            Sandbox::advance(&sh, Duration::from_secs(secs));
+            sh.advance(Duration::from_secs(secs));
             // Answer only once the webhooks of the schedules that ran have been delivered.
             sh.hooks.settle().await;
             inspection_ok(json!({"ok": true}))
@@ -292,13 +183,13 @@ async fn inspect_config(State(sh): State<S>, body: Bytes) -> Response {
                 st.delay = d;
             }
             if let Some(url) = change.webhook_url {
-                st.webhook_url = url;
+                st.webhooks.url = url;
             }
             if let Some(f) = change.webhook_format {
-                st.webhook_format = f;
+                st.webhooks.format = f;
             }
             if let Some(n) = change.webhook_retries {
-                st.webhook_retries = n;
+                st.webhooks.retries = n;
             }
             inspection_ok(json!({"ok": true}))
         }
@@ -331,4 +222,19 @@ async fn inspect_set_faults(State(sh): State<S>, body: Bytes) -> Response {
 async fn inspect_clear_faults(State(sh): State<S>) -> Response {
     sh.lock().faults.clear();
     inspection_ok(json!({"ok": true}))
+}
+
+/// Every payment, as the API shows it, in creation order.
+pub(crate) fn ledger_json(world: &World) -> Vec<Value> {
+    world.ledger.all().iter().map(render::payment).collect()
+}
+
+/// Every schedule, as the API shows it, in creation order.
+pub(crate) fn schedules_json(world: &World) -> Vec<Value> {
+    world
+        .schedules
+        .all()
+        .iter()
+        .map(|s| render::schedule(s, &world.ledger))
+        .collect()
 }

@@ -8,19 +8,14 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use crate::api::Reply;
+use crate::wire::envelope::Reply;
+use crate::wire::messages::{
+    malformed as type_error, missing, unparseable_body as unreadable_body,
+};
 
 /// Parameters of one request, by name.
 #[derive(Debug, Default)]
 pub(crate) struct Fields(BTreeMap<String, Value>);
-
-fn type_error(name: &str) -> Reply {
-    Reply::fail(1, format!("{name} 파라메터의 형식이 올바르지 않습니다."))
-}
-
-fn missing(name: &str) -> Reply {
-    Reply::fail(1, format!("{name} 파라메터가 누락되었습니다."))
-}
 
 impl Fields {
     /// Reads a request body: form when the Content-Type says so, JSON when it says so,
@@ -278,14 +273,6 @@ fn arrays_from_numeric_maps(v: Value) -> Value {
         }
         other => other,
     }
-}
-
-fn unreadable_body() -> Reply {
-    Reply::error(
-        400,
-        1,
-        "요청 본문을 해석할 수 없습니다. (JSON 또는 x-www-form-urlencoded)",
-    )
 }
 
 /// Exact decimal from a JSON value: integers via i64/u64, other numbers via the shortest text

@@ -16,7 +16,9 @@ use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::{Reply, Route};
+use crate::wire::envelope::Reply;
+use crate::wire::messages;
+use crate::wire::routes::Route;
 
 /// Body of a [`Fault::MalformedBody`] answer (sent with the usual JSON content type).
 pub(crate) const MALFORMED_BODY: &str =
@@ -147,9 +149,7 @@ impl fmt::Display for Fault {
 
 /// The keys routes are counted under, e.g. `"POST /subscribe/payments/again"`.
 fn known_routes() -> impl Iterator<Item = String> {
-    Route::ALL
-        .into_iter()
-        .map(|r| format!("{} {}", r.method(), r.template()))
+    Route::ALL.into_iter().map(Route::key)
 }
 
 impl FaultPlan {
@@ -162,7 +162,7 @@ impl FaultPlan {
     /// (`"POST /subscribe/payments/again"`), `probability` is within 0.0–1.0, a
     /// `server_error` status is 500–599. The message names the first bad rule.
     ///
-    /// [`crate::Sandbox::set_faults`] does not require this (a rule naming no endpoint never
+    /// `Sandbox::set_faults` does not require this (a rule naming no endpoint never
     /// matches, a probability above 1 always hits, a non-5xx status is answered as 500);
     /// `POST /__sandbox/faults` and the binary's `--faults` refuse a plan that fails it.
     pub fn validate(&self) -> Result<(), String> {
@@ -310,7 +310,7 @@ impl Outgoing {
                 retry_after: Some(retry_after_secs),
             },
             Some(Fault::TokenExpired) => Outgoing::Envelope {
-                reply: Reply::unauthorized(),
+                reply: messages::unauthorized(),
                 retry_after: None,
             },
             Some(Fault::MalformedBody) => Outgoing::Malformed,
