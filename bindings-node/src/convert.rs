@@ -542,6 +542,15 @@ fn custom(msg: impl std::fmt::Display) -> napi::Error {
     napi::Error::from_reason(msg.to_string())
 }
 
+/// `Writer`'s methods for numbers that convert to `f64` exactly.
+macro_rules! numbers {
+    ($($method:ident: $t:ty),* $(,)?) => {$(
+        fn $method(self, v: $t) -> napi::Result<Unknown<'env>> {
+            self.number(f64::from(v))
+        }
+    )*};
+}
+
 /// serde_json's name for a raw JSON value (how `Amount` writes a fraction exactly).
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
@@ -559,33 +568,16 @@ impl<'env> ser::Serializer for Writer<'env> {
     fn serialize_bool(self, v: bool) -> napi::Result<Unknown<'env>> {
         v.into_unknown(self.env)
     }
-    fn serialize_i8(self, v: i8) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
+    numbers! {
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_u8: u8,
+        serialize_u16: u16, serialize_u32: u32, serialize_f32: f32,
     }
     fn serialize_i64(self, v: i64) -> napi::Result<Unknown<'env>> {
         // Amounts, counts and times stay far below 2^53, where the conversion is exact.
         self.number(v as f64)
     }
-    fn serialize_u8(self, v: u8) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
-    }
     fn serialize_u64(self, v: u64) -> napi::Result<Unknown<'env>> {
         self.number(v as f64)
-    }
-    fn serialize_f32(self, v: f32) -> napi::Result<Unknown<'env>> {
-        self.number(f64::from(v))
     }
     fn serialize_f64(self, v: f64) -> napi::Result<Unknown<'env>> {
         self.number(v)
