@@ -297,6 +297,8 @@ for (const file of files) {
         assert.ok(error instanceof pkg.IamportError, `${at}: not an IamportError`)
         assert.equal(error.code, code, `${at}: code`)
         const { kind, ...fields } = expected
+        // The files name fields as core does (`card_number`); the package in camelCase.
+        if (typeof fields.field === 'string') fields.field = camel(fields.field)
         assertSubset(fields, errorFields(kind, error), `${at}: error`)
       } else {
         if (error !== undefined) throw new Error(`${at}: expected a result, got ${error}`, { cause: error })
