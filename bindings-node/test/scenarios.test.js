@@ -13,22 +13,6 @@ const { Card } = pkg
 
 const scenarioDir = path.join(__dirname, '..', '..', 'tests', 'scenarios')
 
-// Binding gaps (issue 12), see tests/README.md: Node-side work still to do. The next change to the
-// binding empties these.
-// - Steps that fail only because of it, as `scenario name/step index`: a lone UTF-16 surrogate is
-//   replaced by U+FFFD on its way into Rust instead of being refused naming the field. (Step 4,
-//   in a card number, passes only because U+FFFD is not a digit.)
-const BINDING_GAPS = new Map([
-  ['lone_surrogates/1', 'lone surrogate replaced by U+FFFD, not refused'],
-  ['lone_surrogates/2', 'lone surrogate replaced by U+FFFD: refused as a duplicate of step 1'],
-  ['lone_surrogates/3', 'lone surrogate replaced by U+FFFD, not refused'],
-  ['lone_surrogates/5', 'lone surrogate replaced by U+FFFD, not refused'],
-])
-// - Error `field` names: the files write core's snake_case; Node's convention is camelCase
-//   (`camel`), but the binding still reports core's names (`card_number`, `timeout`), so they are
-//   compared as written. When the binding reports camelCase, make this `camel`.
-const fieldCase = (field) => field
-
 const errorClasses = {
   InvalidRequest: [pkg.InvalidRequestError, 'INVALID_REQUEST'],
   Authentication: [pkg.AuthenticationError, 'AUTHENTICATION'],
@@ -61,11 +45,17 @@ function request(args) {
   return out
 }
 
+/** Settings whose unit is in the package's name: `timeout` (seconds in the files) is `timeoutMs`. */
+const DURATION_SETTINGS = ['timeout', 'connect_timeout', 'initial_backoff', 'max_backoff']
+
+/** A field as the package names it in errors. */
+const fieldName = (field) => (DURATION_SETTINGS.includes(field) ? `${camel(field)}Ms` : camel(field))
+
 /** Client settings under the package's names; durations (seconds in the files) in milliseconds. */
 function settings(args) {
   const out = {}
   for (const [key, value] of Object.entries(args)) {
-    if (['timeout', 'connect_timeout', 'initial_backoff', 'max_backoff'].includes(key)) {
+    if (DURATION_SETTINGS.includes(key)) {
       out[`${camel(key)}Ms`] = value * 1000
     } else {
       out[camel(key)] = value
@@ -307,10 +297,6 @@ for (const file of files) {
     assert.ok(scenario.steps.length > 0, `${name}: no steps`)
     for (const [i, step] of scenario.steps.entries()) {
       const at = `${name} step ${i} (${step.op}${step.note ? `, ${step.note}` : ''})`
-      if (BINDING_GAPS.has(`${name}/${i}`)) {
-        t.diagnostic(`${at}: skipped, binding gap: ${BINDING_GAPS.get(`${name}/${i}`)}`)
-        continue
-      }
       const now = Math.floor(sandbox.now().getTime() / 1000)
       const args = expand(substitute(step.args ?? {}, vars), now)
       const before = sandbox.totalRequests()
@@ -353,7 +339,7 @@ for (const file of files) {
         assert.ok(error instanceof pkg.IamportError, `${at}: not an IamportError`)
         assert.equal(error.code, code, `${at}: code`)
         const { kind, ...fields } = expected
-        if (fields.field !== undefined) fields.field = fieldCase(fields.field)
+        if (fields.field !== undefined) fields.field = fieldName(fields.field)
         assertSubset(fields, errorFields(kind, error), `${at}: error`)
       } else {
         if (error !== undefined) throw new Error(`${at}: expected a result, got ${error}`, { cause: error })

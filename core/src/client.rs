@@ -52,7 +52,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("imp_key", &self.imp_key)
             .field("imp_secret", &self.imp_secret)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_url(&self.base_url))
             .field("tier", &self.tier)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -185,6 +185,20 @@ impl ClientBuilder {
     }
 }
 
+/// `url` with the user name and password of its authority (`https://user:pass@host/`) replaced
+/// by `***`, for display; anything else is kept as written.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 fn parse_base_url(raw: &str) -> Result<Url> {
     let url = Url::parse(raw.trim())
         .map_err(|e| Error::invalid("base_url", format!("is not a URL ({e})")))?;
@@ -255,7 +269,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field("base_url", &self.base_url_redacted())
             .field("imp_key", &self.inner.imp_key)
             .field("imp_secret", &self.inner.imp_secret)
             .field("tier", &self.inner.tier)
@@ -319,6 +333,12 @@ impl Client {
     /// The API this client talks to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
+    }
+
+    /// [`Client::base_url`] with a user name and password in it shown as `***`: the form to
+    /// display (`Debug`, logs, a binding's `repr`).
+    pub fn base_url_redacted(&self) -> String {
+        redact_url(self.base_url())
     }
 
     // -- operations ------------------------------------------------------------------------
@@ -532,14 +552,30 @@ impl Client {
             if !again || retry >= self.settings.retry.max_retries {
                 return result;
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, result.as_ref().err(), None)
+                .await;
             retry += 1;
         }
     }
 
-    async fn pause(&self, retry: u32, retry_after: Option<Duration>) {
+    /// Waits before retry number `retry` (0-based) of a request that failed with `cause`. Logged
+    /// at INFO with structured fields (`attempt` is the number of the attempt about to be made).
+    async fn pause(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        cause: Option<&Error>,
+        merchant_uid: Option<&str>,
+    ) {
         let wait = self.settings.retry.backoff(retry, retry_after);
-        tracing::debug!(retry, wait_ms = wait.as_millis() as u64, "iamport retry");
+        let (attempt, wait_ms) = (retry + 2, wait.as_millis() as u64);
+        let error_kind = cause.map_or("", |e| e.kind().as_str());
+        match merchant_uid {
+            Some(merchant_uid) => {
+                tracing::info!(merchant_uid, attempt, wait_ms, error_kind, "iamport retry")
+            }
+            None => tracing::info!(attempt, wait_ms, error_kind, "iamport retry"),
+        }
         tokio::time::sleep(wait).await;
     }
 
@@ -604,8 +640,11 @@ impl Client {
         // The server's clock when this call began: failed attempts recorded before are not ours.
         self.inner.tokens.get(self).await?;
         let began = self.inner.tokens.server_now();
-        let unknown = || Error::OutcomeUnknown {
-            merchant_uid: merchant_uid.to_owned(),
+        let unknown = || {
+            tracing::warn!(merchant_uid, "iamport charge outcome unknown");
+            Error::OutcomeUnknown {
+                merchant_uid: merchant_uid.to_owned(),
+            }
         };
         let mut retry = 0;
         let mut maybe_applied = false;
@@ -649,7 +688,13 @@ impl Client {
                 Verdict::NotApplied => {}
                 Verdict::Ambiguous => {
                     maybe_applied = true;
-                    tracing::debug!(merchant_uid, error = %error, "iamport charge outcome ambiguous");
+                    let error_kind = error.kind().as_str();
+                    tracing::warn!(
+                        merchant_uid,
+                        error_kind,
+                        error = %error,
+                        "iamport charge outcome ambiguous: looking it up"
+                    );
                     match self.charge_outcome(merchant_uid, began).await {
                         Some(Ok(found)) => return declined_or_paid(found),
                         // Nothing recorded: re-send while the budget lasts (the duplicate guard
@@ -661,7 +706,8 @@ impl Client {
                     }
                 }
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, Some(&error), Some(merchant_uid))
+                .await;
             retry += 1;
         }
     }
@@ -707,8 +753,11 @@ impl Client {
             .clone()
             .or_else(|| request.imp_uid.clone())
             .unwrap_or_default();
-        let unknown = || Error::OutcomeUnknown {
-            merchant_uid: order.clone(),
+        let unknown = || {
+            tracing::warn!(merchant_uid = %order, "iamport refund outcome unknown");
+            Error::OutcomeUnknown {
+                merchant_uid: order.clone(),
+            }
         };
         let mut retry = 0;
         let mut maybe_applied = false;
@@ -736,6 +785,13 @@ impl Client {
             }
             if verdict != Verdict::NotApplied {
                 maybe_applied = true;
+                let error_kind = error.kind().as_str();
+                tracing::warn!(
+                    merchant_uid = %order,
+                    error_kind,
+                    error = %error,
+                    "iamport refund outcome ambiguous: looking it up"
+                );
                 match self.refund_outcome(request).await {
                     RefundOutcome::Done(payment) => return Ok(*payment),
                     RefundOutcome::NotDone if verdict == Verdict::Final => return Err(error),
@@ -746,7 +802,8 @@ impl Client {
             if retry >= self.settings.retry.max_retries {
                 return Err(if maybe_applied { unknown() } else { error });
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, Some(&error), Some(&order))
+                .await;
             retry += 1;
         }
     }
@@ -824,7 +881,7 @@ impl Client {
                 Err(e)
                     if verdict(e) != Verdict::Final && retry < self.settings.retry.max_retries =>
                 {
-                    self.pause(retry, retry_after).await;
+                    self.pause(retry, retry_after, Some(e), None).await;
                     retry += 1;
                 }
                 _ => return result,
@@ -1148,4 +1205,37 @@ enum RefundOutcome {
     Done(Box<Payment>),
     NotDone,
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_base_url_are_redacted() {
+        for (raw, shown) in [
+            (
+                "https://user:pa55@api.example/v1",
+                "https://***@api.example/v1",
+            ),
+            ("https://user@api.example", "https://***@api.example"),
+            ("https://api.example/a@b", "https://api.example/a@b"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(redact_url(raw), shown);
+        }
+        let client = Client::builder()
+            .imp_key("k")
+            .imp_secret("s")
+            .base_url("https://user:pa55@api.example/")
+            .build();
+        let shown = client.map(|c| (c.base_url_redacted(), format!("{c:?}")));
+        let (redacted, debug) = shown.unwrap_or_default();
+        assert_eq!(redacted, "https://***@api.example/");
+        assert!(
+            !debug.contains("pa55") && debug.contains("***@api.example"),
+            "{debug}"
+        );
+    }
 }

@@ -50,7 +50,7 @@ pub mod shape;
 mod webhook;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, redact_url,
 };
 pub use error::{Case, Error, ErrorKind, Result};
 pub use models::{
