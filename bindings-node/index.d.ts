@@ -211,17 +211,40 @@ export declare class CardDeclinedError extends IamportError {
 
 /** The `merchantUid` already has a paid or cancelled payment: the order was not charged again. */
 export declare class DuplicateOrderError extends IamportError {
-  constructor(message: string)
+  constructor(message: string, details?: { merchantUid?: string })
   readonly code: 'DUPLICATE_ORDER'
+  /** The order that was already paid or cancelled. */
+  readonly merchantUid: string
 }
 
 /** Any other failure reported by the API; `message` is the API's text, verbatim. */
 export declare class ApiError extends IamportError {
-  constructor(message: string, details?: { apiCode?: number | null; httpStatus?: number })
-  readonly code: 'API_ERROR'
+  constructor(
+    message: string,
+    details?: { apiCode?: number | null; httpStatus?: number },
+    code?: 'API_ERROR' | 'ALREADY_CANCELLED' | 'RATE_LIMITED',
+  )
+  readonly code: 'API_ERROR' | 'ALREADY_CANCELLED' | 'RATE_LIMITED'
   /** The API's `code`; `null` when the answer was not the API's JSON envelope. */
   readonly apiCode: number | null
   readonly httpStatus: number
+}
+
+/** The payment was already fully refunded: nothing was refunded now. An `ApiError`. */
+export declare class AlreadyCancelledError extends ApiError {
+  constructor(message: string, details?: { apiCode?: number | null; httpStatus?: number })
+  readonly code: 'ALREADY_CANCELLED'
+}
+
+/** HTTP 429, also after the retries: nothing was processed. An `ApiError`. */
+export declare class RateLimitedError extends ApiError {
+  constructor(
+    message: string,
+    details?: { apiCode?: number | null; httpStatus?: number; retryAfterMs?: number | null },
+  )
+  readonly code: 'RATE_LIMITED'
+  /** The server's `Retry-After`, in milliseconds; `null` when it sent none. */
+  readonly retryAfterMs: number | null
 }
 
 /** The request could not be completed on the network. */

@@ -56,16 +56,32 @@ class CardDeclinedError extends IamportError {
 }
 
 class DuplicateOrderError extends IamportError {
-  constructor(message) {
+  constructor(message, { merchantUid } = {}) {
     super(message, 'DUPLICATE_ORDER')
+    this.merchantUid = merchantUid ?? null
   }
 }
 
 class ApiError extends IamportError {
-  constructor(message, { apiCode, httpStatus } = {}) {
-    super(message, 'API_ERROR')
+  constructor(message, { apiCode, httpStatus } = {}, code = 'API_ERROR') {
+    super(message, code)
     this.apiCode = apiCode ?? null
     this.httpStatus = httpStatus ?? null
+  }
+}
+
+/** The payment was already fully refunded; an `ApiError`. */
+class AlreadyCancelledError extends ApiError {
+  constructor(message, details = {}) {
+    super(message, details, 'ALREADY_CANCELLED')
+  }
+}
+
+/** HTTP 429 after the retries; nothing was processed. An `ApiError`. */
+class RateLimitedError extends ApiError {
+  constructor(message, details = {}) {
+    super(message, details, 'RATE_LIMITED')
+    this.retryAfterMs = details.retryAfterMs ?? null
   }
 }
 
@@ -96,6 +112,8 @@ const classes = {
   NOT_FOUND: NotFoundError,
   CARD_DECLINED: CardDeclinedError,
   DUPLICATE_ORDER: DuplicateOrderError,
+  ALREADY_CANCELLED: AlreadyCancelledError,
+  RATE_LIMITED: RateLimitedError,
   API_ERROR: ApiError,
   NETWORK: NetworkError,
   TIMEOUT: TimeoutError,
@@ -671,6 +689,8 @@ module.exports = {
   CardDeclinedError,
   DuplicateOrderError,
   ApiError,
+  AlreadyCancelledError,
+  RateLimitedError,
   NetworkError,
   TimeoutError,
   OutcomeUnknownError,

@@ -677,9 +677,10 @@ export interface Exchange {
 export interface NativeError {
   /**
    * The error class: `INVALID_REQUEST`, `AUTHENTICATION`, `NOT_FOUND`, `CARD_DECLINED`,
-   * `DUPLICATE_ORDER`, `API_ERROR`, `NETWORK`, `TIMEOUT` or `OUTCOME_UNKNOWN`.
+   * `DUPLICATE_ORDER`, `ALREADY_CANCELLED`, `RATE_LIMITED`, `API_ERROR`, `NETWORK`, `TIMEOUT` or
+   * `OUTCOME_UNKNOWN`.
    */
-  code: 'INVALID_REQUEST' | 'AUTHENTICATION' | 'NOT_FOUND' | 'CARD_DECLINED' | 'DUPLICATE_ORDER' | 'API_ERROR' | 'NETWORK' | 'TIMEOUT' | 'OUTCOME_UNKNOWN' | (string & {})
+  code: 'INVALID_REQUEST' | 'AUTHENTICATION' | 'NOT_FOUND' | 'CARD_DECLINED' | 'DUPLICATE_ORDER' | 'ALREADY_CANCELLED' | 'RATE_LIMITED' | 'API_ERROR' | 'NETWORK' | 'TIMEOUT' | 'OUTCOME_UNKNOWN' | (string & {})
   /**
    * The case's own `message` (the API's text, verbatim) where it has one, else the
    * description of the error.
@@ -695,4 +696,6 @@ export interface NativeError {
   httpStatus: number | null
   mayHaveReachedServer: boolean | null
   merchantUid: string | null
+  /** `RATE_LIMITED`: the server's `Retry-After`, in milliseconds. */
+  retryAfterMs: number | null
 }

@@ -243,10 +243,11 @@ macro_rules! calls {
                         )
                     })
                     .and_then(|o| convert::read::<RequestOptions>(Some(o), "options", ""))
-                    .and_then(|o| o.apply(&self.retry));
+                    .and_then(|o| o.apply(&self.retry))
+                    .and_then(|(options, retry)| Ok((self.inner.with_options(options)?, retry)));
                 match read {
-                    Ok((options, retry)) => Ok(Either::A(NativeClient {
-                        inner: self.inner.with_options(options),
+                    Ok((inner, retry)) => Ok(Either::A(NativeClient {
+                        inner,
                         retry,
                         dispatcher: self.dispatcher.clone(),
                     })),

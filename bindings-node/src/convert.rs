@@ -28,9 +28,6 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-/// Latest accepted unix time (9999-12-31T23:59:59Z): a larger number is milliseconds by mistake.
-const MAX_UNIX_SECONDS: f64 = 253_402_300_799.0;
-
 /// `InvalidRequest`: nothing was sent.
 pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
     Error::InvalidRequest {
@@ -249,13 +246,8 @@ pub(crate) fn timestamp(field: &str, value: Unknown<'_>) -> Result<i64> {
         }
         _ => return Err(expected(field, "a Date or unix seconds", &value)),
     };
-    if seconds.abs() > MAX_UNIX_SECONDS {
-        return Err(invalid(
-            field,
-            "is after the year 9999: unix time is in seconds, not milliseconds",
-        ));
-    }
-    // Whole and within ±2^38: the cast is exact.
+    // Whole: the cast is exact within ±2^53 and saturates beyond. The range (seconds, not
+    // milliseconds) is core's rule, checked with the request.
     Ok(seconds as i64)
 }
 

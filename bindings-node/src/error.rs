@@ -16,6 +16,8 @@ pub(crate) fn code(kind: ErrorKind) -> &'static str {
         ErrorKind::NotFound => "NOT_FOUND",
         ErrorKind::CardDeclined => "CARD_DECLINED",
         ErrorKind::DuplicateOrder => "DUPLICATE_ORDER",
+        ErrorKind::AlreadyCancelled => "ALREADY_CANCELLED",
+        ErrorKind::RateLimited => "RATE_LIMITED",
         ErrorKind::Api => "API_ERROR",
         ErrorKind::Network => "NETWORK",
         ErrorKind::Timeout => "TIMEOUT",
@@ -34,6 +36,8 @@ impl Shape for ErrorCode {
         "NOT_FOUND",
         "CARD_DECLINED",
         "DUPLICATE_ORDER",
+        "ALREADY_CANCELLED",
+        "RATE_LIMITED",
         "API_ERROR",
         "NETWORK",
         "TIMEOUT",
@@ -51,7 +55,8 @@ impl Serialize for ErrorCode {
 #[derive(Debug, Serialize, Shape)]
 pub(crate) struct NativeError {
     /// The error class: `INVALID_REQUEST`, `AUTHENTICATION`, `NOT_FOUND`, `CARD_DECLINED`,
-    /// `DUPLICATE_ORDER`, `API_ERROR`, `NETWORK`, `TIMEOUT` or `OUTCOME_UNKNOWN`.
+    /// `DUPLICATE_ORDER`, `ALREADY_CANCELLED`, `RATE_LIMITED`, `API_ERROR`, `NETWORK`, `TIMEOUT` or
+    /// `OUTCOME_UNKNOWN`.
     code: ErrorCode,
     /// The case's own `message` (the API's text, verbatim) where it has one, else the
     /// description of the error.
@@ -66,6 +71,8 @@ pub(crate) struct NativeError {
     http_status: Option<u16>,
     may_have_reached_server: Option<bool>,
     merchant_uid: Option<String>,
+    /// `RATE_LIMITED`: the server's `Retry-After`, in milliseconds.
+    retry_after_ms: Option<f64>,
 }
 
 impl From<Error> for NativeError {
@@ -82,6 +89,7 @@ impl From<Error> for NativeError {
             http_status: None,
             may_have_reached_server: None,
             merchant_uid: None,
+            retry_after_ms: None,
         };
         match e {
             Error::InvalidRequest { field, reason } => {
@@ -93,9 +101,16 @@ impl From<Error> for NativeError {
                 out.field = Some(field);
                 out.reason = Some(reason);
             }
-            Error::Authentication { message }
-            | Error::NotFound { message }
-            | Error::DuplicateOrder { message } => out.message = message,
+            Error::Authentication { message } | Error::NotFound { message } => {
+                out.message = message
+            }
+            Error::DuplicateOrder {
+                merchant_uid,
+                message,
+            } => {
+                out.message = message;
+                out.merchant_uid = Some(merchant_uid);
+            }
             Error::CardDeclined {
                 payment,
                 fail_reason,
@@ -107,10 +122,26 @@ impl From<Error> for NativeError {
                 http_status,
                 code,
                 message,
+            }
+            | Error::AlreadyCancelled {
+                http_status,
+                code,
+                message,
             } => {
                 out.message = message;
                 out.api_code = code;
                 out.http_status = Some(http_status);
+            }
+            Error::RateLimited {
+                http_status,
+                code,
+                message,
+                retry_after,
+            } => {
+                out.message = message;
+                out.api_code = code;
+                out.http_status = Some(http_status);
+                out.retry_after_ms = retry_after.map(|d| d.as_secs_f64() * 1000.0);
             }
             Error::Network {
                 message,

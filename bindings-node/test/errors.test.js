@@ -15,6 +15,8 @@ const classes = [
   ['CardDeclinedError', 'CARD_DECLINED'],
   ['DuplicateOrderError', 'DUPLICATE_ORDER'],
   ['ApiError', 'API_ERROR'],
+  ['AlreadyCancelledError', 'ALREADY_CANCELLED'],
+  ['RateLimitedError', 'RATE_LIMITED'],
   ['NetworkError', 'NETWORK'],
   ['TimeoutError', 'TIMEOUT'],
   ['OutcomeUnknownError', 'OUTCOME_UNKNOWN'],
@@ -231,6 +233,36 @@ test('NOT_FOUND, DUPLICATE_ORDER, CARD_DECLINED and API_ERROR carry their data',
     { apiCode: -1, httpStatus: 200, message: '카드정보 인증에 실패하였습니다. [F113]본인의 신용카드 확인중 오류가 발생하였습니다.' },
   )
   assert.ok(api.stack.includes('ApiError'))
+})
+
+test('DUPLICATE_ORDER names the order; ALREADY_CANCELLED and RATE_LIMITED are ApiErrors', async (t) => {
+  const sandbox = await sandboxFor(t)
+  const client = sandbox.client({ maxRetries: 0 })
+  await client.issueBillingKey({ customerUid: 'c-new', card: card() })
+  const paid = await client.payAgain({ customerUid: 'c-new', merchantUid: 'o-new', amount: 1000 })
+  await rejectsWith(client.payAgain({ customerUid: 'c-new', merchantUid: 'o-new', amount: 1000 }), 'DuplicateOrderError', {
+    merchantUid: 'o-new',
+  })
+  await client.cancelPayment({ impUid: paid.impUid })
+  const cancelled = await rejectsWith(client.cancelPayment({ impUid: paid.impUid }), 'AlreadyCancelledError', {
+    apiCode: 1,
+    httpStatus: 200,
+  })
+  assert.ok(cancelled instanceof pkg.ApiError)
+  sandbox.setFaults([
+    {
+      route: 'POST /subscribe/payments/again',
+      probability: 1,
+      fault: { type: 'too_many_requests', retry_after_secs: 2 },
+    },
+  ])
+  const limited = await rejectsWith(
+    client.payAgain({ customerUid: 'c-new', merchantUid: 'o-429', amount: 1000 }),
+    'RateLimitedError',
+    { httpStatus: 429, retryAfterMs: 2000 },
+  )
+  assert.ok(limited instanceof pkg.ApiError)
+  assert.ok(!sandbox.ledger().some((p) => p.merchantUid === 'o-429'))
 })
 
 test('NETWORK: nothing listens at the address', async () => {
