@@ -1,6 +1,6 @@
 //! The HTTP transport: HTTP/1.1 over hyper-util's connection pool, TLS with rustls (aws-lc-rs)
-//! and the platform's certificate verifier, the system's proxy settings, a connect timeout and a
-//! total timeout per exchange.
+//! and the platform's certificate verifier (with the `webpki-roots` feature: a fixed root store),
+//! the system's proxy settings, a connect timeout and a total timeout per exchange.
 //!
 //! A client talks to one base URL, so everything that depends only on it — the scheme and
 //! authority of every request, whether and how a proxy is used — is decided once, when the client
@@ -230,22 +230,70 @@ fn request_error(e: hyper_util::client::legacy::Error) -> Error {
     network(&e, false)
 }
 
-/// rustls with the default crypto provider (aws-lc-rs unless the application installed another)
-/// and the platform's certificate verifier, HTTP/1.1 only.
+/// rustls with the default crypto provider (aws-lc-rs unless the application installed another),
+/// HTTP/1.1 only, and the certificate verification of [`verifier`].
 fn tls_config() -> Result<rustls::ClientConfig, String> {
     let provider = rustls::crypto::CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-        .map_err(|e| format!("could not load the platform's certificate verifier: {e}"))?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("could not configure TLS: {e}"))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
+        .map_err(|e| format!("could not configure TLS: {e}"))?;
+    let mut config = verifier(builder, provider)?.with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
+}
+
+type WantsVerifier = rustls::ConfigBuilder<rustls::ClientConfig, rustls::WantsVerifier>;
+type WantsClientCert = rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>;
+
+/// By default the platform's certificate verifier (the OS trust store).
+#[cfg(not(feature = "webpki-roots"))]
+fn verifier(
+    builder: WantsVerifier,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<WantsClientCert, String> {
+    let verifier = rustls_platform_verifier::Verifier::new(provider)
+        .map_err(|e| format!("could not load the platform's certificate verifier: {e}"))?;
+    Ok(builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier)))
+}
+
+/// With the `webpki-roots` feature, rustls's own verifier over a fixed copy of Mozilla's root
+/// store compiled in: on Android the platform verifier needs a JNI initialisation with the app's
+/// `Context`, which a library cannot do, so every handshake there would fail (see `lib.rs`).
+#[cfg(feature = "webpki-roots")]
+fn verifier(
+    builder: WantsVerifier,
+    _provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<WantsClientCert, String> {
+    let roots = fixed_roots();
+    if roots.is_empty() {
+        return Err("no root certificate of the fixed store could be read".to_owned());
+    }
+    Ok(builder.with_root_certificates(roots))
+}
+
+/// The compiled-in root store (certificates that do not parse are left out).
+#[cfg(feature = "webpki-roots")]
+fn fixed_roots() -> rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+    roots
+}
+
+#[cfg(all(test, feature = "webpki-roots"))]
+mod webpki_roots_tests {
+    /// Every root of the compiled-in store is one rustls takes (a root dropped silently would
+    /// fail TLS to the sites it anchors), and a TLS configuration builds with them.
+    #[test]
+    fn every_fixed_root_parses_and_a_tls_config_builds() {
+        let store = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        assert!(store.len() > 100, "{} roots", store.len());
+        assert_eq!(super::fixed_roots().len(), store.len());
+        assert!(super::tls_config().is_ok());
+    }
 }
 
 // -- connector --------------------------------------------------------------------------------
@@ -578,6 +626,33 @@ mod tests {
             "{head}"
         );
         assert!(!head.contains("proxy-authorization"), "{head}");
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_answered_as_it_is_not_followed() {
+        // Where the redirect points: a connection there would wait in its accept queue.
+        let elsewhere = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let location = format!("http://{}/stolen", elsewhere.local_addr().unwrap());
+        let reply: &'static str = Box::leak(
+            format!("HTTP/1.1 307 Temporary Redirect\r\nlocation: {location}\r\ncontent-length: 0\r\n\r\n")
+                .into_boxed_str(),
+        );
+        let (server_url, seen) = proxy(reply).await;
+        let server = Url::parse(&server_url).unwrap();
+        let base = format!("http://127.0.0.1:{}/", server.port().unwrap());
+        let t = transport(&base, &Matcher::builder().build());
+        let answer = get(&t, &format!("{base}users/getToken")).await.unwrap();
+        assert_eq!(answer.status, StatusCode::TEMPORARY_REDIRECT);
+        assert!(
+            seen.await
+                .unwrap()
+                .starts_with("GET /users/getToken HTTP/1.1\r\n")
+        );
+        use futures_util::FutureExt;
+        assert!(
+            elsewhere.accept().now_or_never().is_none(),
+            "the redirect's target was contacted"
+        );
     }
 
     #[tokio::test]
