@@ -51,7 +51,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("imp_key", &self.imp_key)
             .field("imp_secret", &self.imp_secret)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_url(&self.base_url))
             .field("tier", &self.tier)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -186,6 +186,20 @@ impl ClientBuilder {
     }
 }
 
+/// `url` with the user name and password of its authority (`https://user:pass@host/`) replaced
+/// by `***`, for display; anything else is kept as written.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 fn parse_base_url(raw: &str) -> Result<Url> {
     let url = Url::parse(raw.trim())
         .map_err(|e| Error::invalid("base_url", format!("is not a URL ({e})")))?;
@@ -252,7 +266,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field("base_url", &self.base_url_redacted())
             .field("imp_key", &self.inner.imp_key)
             .field("imp_secret", &self.inner.imp_secret)
             .field("tier", &self.inner.tier)
@@ -314,6 +328,12 @@ impl Client {
     /// The API this client talks to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
+    }
+
+    /// [`Client::base_url`] with a user name and password in it shown as `***`: the form to
+    /// display (`Debug`, logs, a binding's `repr`).
+    pub fn base_url_redacted(&self) -> String {
+        redact_url(self.base_url())
     }
 
     // -- operations ------------------------------------------------------------------------
@@ -1073,4 +1093,37 @@ enum RefundOutcome {
     Done(Box<Payment>),
     NotDone,
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_base_url_are_redacted() {
+        for (raw, shown) in [
+            (
+                "https://user:pa55@api.example/v1",
+                "https://***@api.example/v1",
+            ),
+            ("https://user@api.example", "https://***@api.example"),
+            ("https://api.example/a@b", "https://api.example/a@b"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(redact_url(raw), shown);
+        }
+        let client = Client::builder()
+            .imp_key("k")
+            .imp_secret("s")
+            .base_url("https://user:pa55@api.example/")
+            .build();
+        let shown = client.map(|c| (c.base_url_redacted(), format!("{c:?}")));
+        let (redacted, debug) = shown.unwrap_or_default();
+        assert_eq!(redacted, "https://***@api.example/");
+        assert!(
+            !debug.contains("pa55") && debug.contains("***@api.example"),
+            "{debug}"
+        );
+    }
 }

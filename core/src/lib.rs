@@ -43,7 +43,7 @@ pub mod secret;
 mod webhook;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, redact_url,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use models::{
