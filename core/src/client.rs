@@ -527,14 +527,30 @@ impl Client {
             if !again || retry >= self.settings.retry.max_retries {
                 return result;
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, result.as_ref().err(), None)
+                .await;
             retry += 1;
         }
     }
 
-    async fn pause(&self, retry: u32, retry_after: Option<Duration>) {
+    /// Waits before retry number `retry` (0-based) of a request that failed with `cause`. Logged
+    /// at INFO with structured fields (`attempt` is the number of the attempt about to be made).
+    async fn pause(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        cause: Option<&Error>,
+        merchant_uid: Option<&str>,
+    ) {
         let wait = self.settings.retry.backoff(retry, retry_after);
-        tracing::debug!(retry, wait_ms = wait.as_millis() as u64, "iamport retry");
+        let (attempt, wait_ms) = (retry + 2, wait.as_millis() as u64);
+        let error_kind = cause.map_or("", |e| e.kind().as_str());
+        match merchant_uid {
+            Some(merchant_uid) => {
+                tracing::info!(merchant_uid, attempt, wait_ms, error_kind, "iamport retry")
+            }
+            None => tracing::info!(attempt, wait_ms, error_kind, "iamport retry"),
+        }
         tokio::time::sleep(wait).await;
     }
 
@@ -592,8 +608,11 @@ impl Client {
         // The server's clock when this call began: failed attempts recorded before are not ours.
         self.inner.tokens.get(self).await?;
         let began = self.inner.tokens.server_now();
-        let unknown = || Error::OutcomeUnknown {
-            merchant_uid: merchant_uid.to_owned(),
+        let unknown = || {
+            tracing::warn!(merchant_uid, "iamport charge outcome unknown");
+            Error::OutcomeUnknown {
+                merchant_uid: merchant_uid.to_owned(),
+            }
         };
         let mut retry = 0;
         let mut maybe_applied = false;
@@ -637,7 +656,13 @@ impl Client {
                 Verdict::NotApplied => {}
                 Verdict::Ambiguous => {
                     maybe_applied = true;
-                    tracing::debug!(merchant_uid, error = %error, "iamport charge outcome ambiguous");
+                    let error_kind = error.kind().as_str();
+                    tracing::warn!(
+                        merchant_uid,
+                        error_kind,
+                        error = %error,
+                        "iamport charge outcome ambiguous: looking it up"
+                    );
                     match self.charge_outcome(merchant_uid, began).await {
                         Some(Ok(found)) => return declined_or_paid(found),
                         // Nothing recorded: re-send while the budget lasts (the duplicate guard
@@ -649,7 +674,8 @@ impl Client {
                     }
                 }
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, Some(&error), Some(merchant_uid))
+                .await;
             retry += 1;
         }
     }
@@ -695,8 +721,11 @@ impl Client {
             .clone()
             .or_else(|| request.imp_uid.clone())
             .unwrap_or_default();
-        let unknown = || Error::OutcomeUnknown {
-            merchant_uid: order.clone(),
+        let unknown = || {
+            tracing::warn!(merchant_uid = %order, "iamport refund outcome unknown");
+            Error::OutcomeUnknown {
+                merchant_uid: order.clone(),
+            }
         };
         let mut retry = 0;
         let mut maybe_applied = false;
@@ -724,6 +753,13 @@ impl Client {
             }
             if verdict != Verdict::NotApplied {
                 maybe_applied = true;
+                let error_kind = error.kind().as_str();
+                tracing::warn!(
+                    merchant_uid = %order,
+                    error_kind,
+                    error = %error,
+                    "iamport refund outcome ambiguous: looking it up"
+                );
                 match self.refund_outcome(request).await {
                     RefundOutcome::Done(payment) => return Ok(*payment),
                     RefundOutcome::NotDone if verdict == Verdict::Final => return Err(error),
@@ -734,7 +770,8 @@ impl Client {
             if retry >= self.settings.retry.max_retries {
                 return Err(if maybe_applied { unknown() } else { error });
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, Some(&error), Some(&order))
+                .await;
             retry += 1;
         }
     }
@@ -803,7 +840,7 @@ impl Client {
                 Err(e)
                     if verdict(e) != Verdict::Final && retry < self.settings.retry.max_retries =>
                 {
-                    self.pause(retry, retry_after).await;
+                    self.pause(retry, retry_after, Some(e), None).await;
                     retry += 1;
                 }
                 _ => return result,
