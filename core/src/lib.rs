@@ -25,6 +25,10 @@
 //! # Ok(()) }
 //! ```
 
+// `derive(Shape)` names this crate by its path, from inside it too.
+#[cfg(feature = "shape")]
+extern crate self as iamport_subscribe;
+
 mod client;
 mod error;
 #[cfg(feature = "uniffi")]
@@ -40,6 +44,8 @@ mod requests;
 pub mod retry;
 mod schedule;
 pub mod secret;
+#[cfg(feature = "shape")]
+pub mod shape;
 mod webhook;
 
 pub use client::{

@@ -74,6 +74,7 @@ impl fmt::Display for PaymentStatus {
 /// A payment record (`PaymentAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct Payment {
     pub imp_uid: String,
     pub merchant_uid: String,
@@ -199,6 +200,7 @@ impl Payment {
 /// One refund of a payment (`PaymentCancelAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct PaymentCancel {
     #[serde(default)]
     pub pg_tid: Option<String>,
@@ -216,6 +218,7 @@ pub struct PaymentCancel {
 /// A deposit into a fixed virtual account (`VbankDepositAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct VbankDeposit {
     #[serde(default)]
     pub pg_tid: Option<String>,
@@ -229,6 +232,7 @@ pub struct VbankDeposit {
 /// A promotion applied to a payment.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct Promotion {
     #[serde(default)]
     pub id: Option<String>,
@@ -239,6 +243,7 @@ pub struct Promotion {
 /// A stored billing key (`CustomerAnnotation`): the card behind a `customer_uid`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct BillingKey {
     pub customer_uid: String,
     #[serde(default)]
@@ -284,6 +289,7 @@ pub struct BillingKey {
 
 /// One page of payments (`PagedPaymentAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct PaymentPage {
     #[serde(default, deserialize_with = "null_as_default")]
     pub total: u64,

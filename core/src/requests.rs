@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 /// Card data for a key-in payment or a billing-key issue.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct CardDetails {
     /// 13–19 digits; dashes and spaces are allowed.
     pub card_number: CardNumber,
@@ -46,6 +47,7 @@ impl CardDetails {
 /// the card).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct Buyer {
     #[serde(
         rename = "buyer_name",
@@ -84,6 +86,7 @@ pub struct Buyer {
 /// stored as a billing key under that id (issue together with the first charge).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct PayOnetimeRequest {
     /// Unique order id (≤ 40 characters); the API's only guard against charging twice.
     pub merchant_uid: String,
@@ -166,6 +169,7 @@ pub struct PayOnetimeRequest {
 /// `POST /subscribe/payments/again`: charge a stored billing key.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct PayAgainRequest {
     pub customer_uid: String,
     /// Unique order id (≤ 40 characters).
@@ -238,6 +242,7 @@ pub struct PayAgainRequest {
 /// `POST /subscribe/customers/{customer_uid}`: issue (or replace) a billing key.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct IssueBillingKeyRequest {
     /// Goes in the path, not the body (≤ 80 characters).
     #[serde(skip_serializing)]
@@ -278,6 +283,7 @@ pub struct IssueBillingKeyRequest {
 /// `POST /payments/cancel`: refund a payment fully or partly.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct CancelPaymentRequest {
     /// Which payment: `imp_uid` wins when both are given; one of the two is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -77,6 +77,7 @@ impl fmt::Display for ScheduleStatus {
 /// A scheduled charge (`ScheduleResultAnnotation`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct Schedule {
     pub customer_uid: String,
     pub merchant_uid: String,
@@ -126,6 +127,7 @@ pub struct Schedule {
 /// One page of schedules.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct SchedulePage {
     pub total: u64,
     pub previous: Option<u32>,
@@ -179,6 +181,7 @@ impl<'de> Deserialize<'de> for SchedulePage {
 /// One future charge in a [`ScheduleRequest`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct ScheduleEntry {
     /// Unique order id of this charge (≤ 40 characters).
     pub merchant_uid: String,
@@ -244,6 +247,7 @@ pub struct ScheduleEntry {
 /// is issued first.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct ScheduleRequest {
     pub customer_uid: String,
     pub schedules: Vec<ScheduleEntry>,

@@ -13,6 +13,7 @@ use serde::Serialize;
 /// A webhook confirmed against the API.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "shape", derive(crate::shape::Shape))]
 pub struct VerifiedWebhook {
     /// The payment as the API has it now (the truth; act on this).
     pub payment: Payment,
