@@ -54,6 +54,7 @@ impl NativeSandbox {
         if let Some(pg) = default_pg {
             config.default_pg = pg;
         }
+        crate::logging::install(py)?;
         let rt = runtime::get()?;
         let sandbox = py
             .detach(|| rt.block_on(Sandbox::start_with(config)))
@@ -89,9 +90,15 @@ impl NativeSandbox {
         self.with(|s| s.total_requests())
     }
 
-    /// Every payment record, as the API's JSON.
-    fn ledger_json(&self) -> PyResult<String> {
-        self.with(|s| serde_json::Value::Array(s.ledger()).to_string())
+    /// Every payment record, in creation order, as `Payment` objects.
+    fn ledger(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let rows = self.with(|s| s.ledger())?;
+        let payments = rows
+            .into_iter()
+            .map(serde_json::from_value::<iamport_subscribe::Payment>)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| PyRuntimeError::new_err(format!("unreadable ledger row: {e}")))?;
+        crate::output::to_py(py, &payments).map(Bound::unbind)
     }
 
     fn revoke_tokens(&self) -> PyResult<()> {

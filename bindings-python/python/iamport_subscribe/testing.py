@@ -13,7 +13,6 @@ Test cards: any 13-19 digit number approves, except 4000-0000-0000-0002 (decline
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
 from . import _native
@@ -71,7 +70,7 @@ class Sandbox:
 
     def ledger(self) -> List[Payment]:
         """Every payment record, in creation order."""
-        return [Payment._from_wire(p) for p in json.loads(self._native.ledger_json(), parse_float=Decimal)]
+        return self._native.ledger()
 
     def revoke_tokens(self) -> None:
         """Forget every issued token: the next call with one gets HTTP 401."""
