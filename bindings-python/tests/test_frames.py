@@ -45,7 +45,7 @@ def failing(call: Callable[[], Any]) -> BaseException:
 
 def test_no_frame_of_the_package_holds_card_data() -> None:
     with Sandbox(imp_secret=SECRET) as sandbox:
-        client = iam.Client(sandbox.imp_key, SECRET, base_url=sandbox.url)
+        client: Any = iam.Client(sandbox.imp_key, SECRET, base_url=sandbox.url)
         card = {"card_number": CARD, "expiry": "2030-12", "birth": BIRTH, "pwd_2digit": PWD, "cvc": CVC}
         client.issue_billing_key(customer_uid="declines", **dict(card, card_number=DECLINE_CARD))
         errors = [

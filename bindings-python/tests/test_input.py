@@ -25,14 +25,14 @@ def refused(sandbox: Sandbox, field: str, call: Any) -> iam.InvalidRequestError:
 
 @pytest.mark.parametrize("field", ["customer_uid", "merchant_uid", "amount"])
 def test_none_in_a_required_field_names_that_field(iamport_sandbox: Sandbox, field: str) -> None:
-    client = iamport_sandbox.client()
+    client: Any = iamport_sandbox.client()  # wrong types on purpose
     args: Dict[str, Any] = {"customer_uid": "c1", "merchant_uid": "o1", "amount": 9900, field: None}
     err = refused(iamport_sandbox, field, lambda: client.pay_again(**args))
     assert err.reason == "is required"
 
 
 def test_a_missing_card_field_of_a_flattened_part_is_named(iamport_sandbox: Sandbox) -> None:
-    client = iamport_sandbox.client()
+    client: Any = iamport_sandbox.client()  # wrong types on purpose
     refused(iamport_sandbox, "expiry", lambda: client.pay_onetime(merchant_uid="o1", amount=1000, card_number=CARD))
     refused(
         iamport_sandbox,
@@ -42,7 +42,7 @@ def test_a_missing_card_field_of_a_flattened_part_is_named(iamport_sandbox: Sand
 
 
 def test_a_str_where_a_list_of_ids_is_expected_is_refused(iamport_sandbox: Sandbox) -> None:
-    client = iamport_sandbox.client()
+    client: Any = iamport_sandbox.client()  # wrong types on purpose
     refused(iamport_sandbox, "merchant_uids", lambda: client.unschedule("abc"))
     refused(iamport_sandbox, "customer_uids", lambda: client.get_billing_keys("abc"))
     refused(iamport_sandbox, "imp_uids", lambda: client.get_payments(b"abc"))
@@ -53,7 +53,7 @@ def test_a_str_where_a_list_of_ids_is_expected_is_refused(iamport_sandbox: Sandb
 
 
 def test_schedule_entries_are_checked_key_by_key(iamport_sandbox: Sandbox) -> None:
-    client = iamport_sandbox.client()
+    client: Any = iamport_sandbox.client()  # wrong types on purpose
     at = datetime.now(timezone.utc) + timedelta(days=30)
     good: Dict[str, Any] = {"merchant_uid": "o1", "schedule_at": at, "amount": 9900}
     misspelled = dict(good, notice_ur="https://shop.example/hook")
@@ -76,7 +76,7 @@ def test_schedule_entries_are_checked_key_by_key(iamport_sandbox: Sandbox) -> No
 
 @pytest.mark.parametrize("value", ["order-\ud800", "order-\udbff", "\udc80"])
 def test_a_lone_surrogate_is_refused_naming_the_field(iamport_sandbox: Sandbox, value: str) -> None:
-    client = iamport_sandbox.client()
+    client: Any = iamport_sandbox.client()  # wrong types on purpose
     refused(iamport_sandbox, "merchant_uid", lambda: client.pay_again(customer_uid="c1", merchant_uid=value, amount=1))
     refused(iamport_sandbox, "merchant_uid", lambda: client.find_payment(value))
     refused(
@@ -122,20 +122,20 @@ def test_a_bad_setting_is_invalid_request_naming_it(option: str, value: Any) -> 
 
 
 def test_positional_arguments_and_unknown_keywords_are_type_errors() -> None:
-    client = iam.Client("k", "s", base_url="http://127.0.0.1:9")
+    client: Any = iam.Client("k", "s", base_url="http://127.0.0.1:9")
     with pytest.raises(TypeError, match="nmae"):
-        client.pay_again(customer_uid="c", merchant_uid="o", amount=1, nmae="typo")  # type: ignore[call-arg]
+        client.pay_again(customer_uid="c", merchant_uid="o", amount=1, nmae="typo")
     with pytest.raises(TypeError):
-        client.pay_again("c", "o", 1)  # type: ignore[misc]
+        client.pay_again("c", "o", 1)
     with pytest.raises(TypeError):
-        client.get_payment()  # type: ignore[call-arg]
+        client.get_payment()
 
 
 def test_amounts_cross_exactly() -> None:
     from decimal import Decimal
 
     with Sandbox() as sandbox:
-        client = sandbox.client()
+        client: Any = sandbox.client()
         client.issue_billing_key(customer_uid="c1", card_number=CARD, expiry="2030-12")
         p = client.pay_again(customer_uid="c1", merchant_uid="usd", amount=Decimal("1E+1"), currency="USD")
         assert p.amount == Decimal("10") and isinstance(p.amount, Decimal)
