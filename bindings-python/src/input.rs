@@ -46,10 +46,14 @@ pub fn request<T: Request>(
 }
 
 /// Core's `Deserialize` over a checked tree. A failure here is a value core cannot hold (an
-/// integer out of range, a malformed amount text): named by its path, never echoed.
+/// integer out of range, a malformed amount text): named by its path (found by decoding again,
+/// tracking it), never echoed.
 fn decode<T: de::DeserializeOwned>(val: Val) -> PyResult<T> {
-    serde_path_to_error::deserialize(val).map_err(|e| {
-        let path = e.path().to_string();
+    T::deserialize(&val).map_err(|_| {
+        let path = match serde_path_to_error::deserialize::<_, T>(&val) {
+            Err(e) => e.path().to_string(),
+            Ok(_) => ".".to_owned(),
+        };
         let field = if path == "." {
             "request".to_owned()
         } else {
@@ -319,19 +323,21 @@ pub fn type_name(value: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_owned())
 }
 
-// -- Val as a serde Deserializer ---------------------------------------------------------------
+// -- Val as a serde Deserializer (by reference: a failed decode is repeated to find the path) --
 
-impl<'de> Deserializer<'de> for Val {
+impl<'de> Deserializer<'de> for &'de Val {
     type Error = de::value::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self {
-            Val::Str(s) => visitor.visit_string(s),
-            Val::I64(v) => visitor.visit_i64(v),
-            Val::U64(v) => visitor.visit_u64(v),
-            Val::Bool(v) => visitor.visit_bool(v),
-            Val::Seq(items) => visitor.visit_seq(SeqDeserializer::new(items.into_iter())),
-            Val::Map(entries) => visitor.visit_map(MapDeserializer::new(entries.into_iter())),
+            Val::Str(s) => visitor.visit_borrowed_str(s),
+            Val::I64(v) => visitor.visit_i64(*v),
+            Val::U64(v) => visitor.visit_u64(*v),
+            Val::Bool(v) => visitor.visit_bool(*v),
+            Val::Seq(items) => visitor.visit_seq(SeqDeserializer::new(items.iter())),
+            Val::Map(entries) => visitor.visit_map(MapDeserializer::new(
+                entries.iter().map(|(k, v)| (k.as_str(), v)),
+            )),
         }
     }
 
@@ -355,10 +361,10 @@ impl<'de> Deserializer<'de> for Val {
     }
 }
 
-impl<'de> IntoDeserializer<'de, de::value::Error> for Val {
-    type Deserializer = Val;
+impl<'de> IntoDeserializer<'de, de::value::Error> for &'de Val {
+    type Deserializer = &'de Val;
 
-    fn into_deserializer(self) -> Val {
+    fn into_deserializer(self) -> &'de Val {
         self
     }
 }

@@ -7,16 +7,18 @@
 //! message text too.
 //!
 //! Whether a level is enabled is asked of Python once per logger and cached, so a disabled event
-//! costs no GIL on tokio's threads. The cache is dropped whenever Python's `logging` drops its
-//! own (`Manager._clear_cache`, which `setLevel`, `logging.disable` and the config functions
-//! call): a level set at any time takes effect at the next event.
+//! costs no GIL on tokio's threads; below the lowest level any of this project's loggers lets
+//! through (the floor, one atomic load) an event costs nothing more. Both are recomputed whenever
+//! Python's `logging` drops its own cache (`Manager._clear_cache`, which `setLevel`,
+//! `logging.disable` and the config functions call): a level set at any time takes effect at the
+//! next event.
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
 use std::sync::{PoisonError, RwLock};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -35,6 +37,9 @@ static GENERATION: AtomicU64 = AtomicU64::new(1);
 
 /// Whether the `_clear_cache` hook is in place (else every check asks Python).
 static HOOKED: AtomicBool = AtomicBool::new(false);
+
+/// The lowest Python level any logger of this project lets through (0 until known).
+static FLOOR: AtomicI32 = AtomicI32::new(0);
 
 /// Per target: the generation it was computed in and the lowest enabled Python level.
 static THRESHOLDS: RwLock<Option<HashMap<&'static str, (u64, i32)>>> = RwLock::new(None);
@@ -56,21 +61,54 @@ pub fn install(py: Python<'_>) -> PyResult<()> {
             .call_method1("install", (changed,))?
             .is_truthy()?;
         HOOKED.store(hooked, Ordering::Release);
-        changed_now();
+        changed_now(py);
         Ok::<_, PyErr>(())
     })?;
     Ok(())
 }
 
-fn changed_now() {
+fn changed_now(py: Python<'_>) {
     GENERATION.fetch_add(1, Ordering::AcqRel);
+    let floor = if HOOKED.load(Ordering::Acquire) {
+        floor(py).unwrap_or(0)
+    } else {
+        0
+    };
+    FLOOR.store(floor, Ordering::Release);
+}
+
+/// The lowest level that any existing logger of this project, or one created later under its
+/// two roots, lets through.
+fn floor(py: Python<'_>) -> PyResult<i32> {
+    let logging = logging_module(py)?;
+    let manager = logging.getattr("root")?.getattr("manager")?;
+    let logger_class = logging.getattr("Logger")?;
+    let mut names = vec!["iamport_subscribe".to_owned(), "iamport_sandbox".to_owned()];
+    for name in manager
+        .getattr("loggerDict")?
+        .call_method0("keys")?
+        .try_iter()?
+    {
+        let name: String = name?.extract()?;
+        if ours(&name) {
+            names.push(name);
+        }
+    }
+    let mut lowest = i32::MAX;
+    for name in names {
+        let logger = logging.call_method1("getLogger", (name,))?;
+        if logger.is_instance(&logger_class)? {
+            lowest = lowest.min(ask_python(py, &logger)?);
+        }
+    }
+    Ok(lowest)
 }
 
 /// Forget the cached logger levels (called by the hook on Python's `logging.Manager`; kept
 /// public for code that changes levels in ways `logging` itself does not notice).
 #[pyfunction]
-pub fn reset_log_cache() {
-    changed_now();
+pub fn reset_log_cache(py: Python<'_>) {
+    changed_now(py);
 }
 
 /// Stops forwarding records to Python.
@@ -112,7 +150,11 @@ fn threshold(target: &'static str) -> i32 {
             }
         }
     }
-    let computed = Python::attach(|py| ask_python(py, target)).unwrap_or(i32::MAX);
+    let computed = Python::attach(|py| {
+        let logger = logging_module(py)?.call_method1("getLogger", (logger_name(target),))?;
+        ask_python(py, &logger)
+    })
+    .unwrap_or(i32::MAX);
     THRESHOLDS
         .write()
         .unwrap_or_else(PoisonError::into_inner)
@@ -121,9 +163,9 @@ fn threshold(target: &'static str) -> i32 {
     computed
 }
 
-fn ask_python(py: Python<'_>, target: &str) -> PyResult<i32> {
+/// The lowest level `logger` lets through (`i32::MAX`: none).
+fn ask_python(py: Python<'_>, logger: &Bound<'_, PyAny>) -> PyResult<i32> {
     let logging = logging_module(py)?;
-    let logger = logging.call_method1("getLogger", (logger_name(target),))?;
     if logger.getattr("disabled")?.is_truthy()? {
         return Ok(i32::MAX);
     }
@@ -251,12 +293,16 @@ where
     }
 
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
-        OPEN.load(Ordering::Acquire) && ours(metadata.target()) && {
-            let target = metadata.target();
-            // Targets are module paths of this project: intern them once.
-            let target: &'static str = intern_target(target);
-            python_level(metadata.level()) >= threshold(target)
-        }
+        let level = python_level(metadata.level());
+        OPEN.load(Ordering::Acquire)
+            && level >= FLOOR.load(Ordering::Acquire)
+            && ours(metadata.target())
+            && {
+                let target = metadata.target();
+                // Targets are module paths of this project: intern them once.
+                let target: &'static str = intern_target(target);
+                python_level(metadata.level()) >= threshold(target)
+            }
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {

@@ -4,11 +4,11 @@
 //! A struct becomes an instance of the class of the same name, its `__dict__` filled as pickle
 //! would (the dataclass `__init__` is skipped: it is the slowest part of building one). Which
 //! fields are unix times (`datetime` in UTC) and which are amounts comes from core's schemas
-//! ([`crate::shape::result_kinds`]). Amounts follow the currency of the record that holds them:
+//! ([`crate::shape::result_layouts`]). Amounts follow the currency of the record that holds them:
 //! `int` for KRW when whole, `decimal.Decimal` otherwise; a nested record (a refund in
 //! `cancel_history`) takes its parent's currency, whatever the order of the fields.
 
-use crate::shape::{OutKind, result_class_names, result_kinds};
+use crate::shape::{OutKind, result_class_names, result_layouts};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyType};
@@ -51,8 +51,32 @@ pub fn is_datetime(value: &Bound<'_, PyAny>) -> PyResult<bool> {
     value.is_instance(cache(py)?.datetime.bind(py))
 }
 
+/// A result class and its fields: the attribute names interned once, each field's kind.
+struct Layout {
+    class: Py<PyType>,
+    fields: Vec<LayoutField>,
+}
+
+struct LayoutField {
+    wire: &'static str,
+    key: Py<PyString>,
+    kind: Option<OutKind>,
+}
+
+impl Layout {
+    /// The field `wire`, expected at `*next` (fields come in declaration order).
+    fn field(&self, wire: &str, next: &mut usize) -> Option<&LayoutField> {
+        let at = match self.fields.get(*next) {
+            Some(f) if std::ptr::eq(f.wire, wire) || f.wire == wire => *next,
+            _ => self.fields.iter().position(|f| f.wire == wire)?,
+        };
+        *next = at + 1;
+        self.fields.get(at)
+    }
+}
+
 struct Cache {
-    classes: HashMap<&'static str, Py<PyType>>,
+    layouts: HashMap<&'static str, Layout>,
     object_new: Py<PyAny>,
     datetime: Py<PyType>,
     fromtimestamp: Py<PyAny>,
@@ -66,10 +90,21 @@ fn cache(py: Python<'_>) -> PyResult<&'static Cache> {
     static CACHE: PyOnceLock<Cache> = PyOnceLock::new();
     CACHE.get_or_try_init(py, || {
         let models = py.import("iamport_subscribe.models")?;
-        let mut classes = HashMap::new();
+        let mut fields: HashMap<_, _> = result_layouts().into_iter().collect();
+        let mut layouts = HashMap::new();
         for name in result_class_names() {
-            let class = models.getattr(name)?.cast_into::<PyType>()?;
-            classes.insert(name, class.unbind());
+            let class = models.getattr(name)?.cast_into::<PyType>()?.unbind();
+            let fields = fields
+                .remove(name)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(wire, kind)| LayoutField {
+                    wire,
+                    key: intern_key(py, wire).unbind(),
+                    kind,
+                })
+                .collect();
+            layouts.insert(name, Layout { class, fields });
         }
         let dt = py.import("datetime")?;
         let datetime = dt.getattr("datetime")?;
@@ -83,7 +118,7 @@ fn cache(py: Python<'_>) -> PyResult<&'static Cache> {
                 .unbind())
         };
         Ok::<_, PyErr>(Cache {
-            classes,
+            layouts,
             object_new: py
                 .import("builtins")?
                 .getattr("object")?
@@ -123,7 +158,7 @@ enum RawAmount {
 
 struct Pending<'py> {
     dict: Bound<'py, PyDict>,
-    key: &'static str,
+    key: Bound<'py, PyString>,
     raw: RawAmount,
 }
 
@@ -140,7 +175,7 @@ fn resolve(
             (RawAmount::Int(v), false) => cache.decimal.bind(py).call1((v.to_string(),))?,
             (RawAmount::Text(t), _) => cache.decimal.bind(py).call1((t.as_str(),))?,
         };
-        p.dict.set_item(intern_key(py, p.key), value)?;
+        p.dict.set_item(p.key, value)?;
     }
     Ok(())
 }
@@ -304,15 +339,21 @@ impl<'a, 'py> ser::Serializer for &'a Out<'py> {
                 out: self,
                 object: None,
                 dict: PyDict::new(py),
-                kinds: None,
+                layout: None,
+                next: 0,
                 pending_from: 0,
                 currency: None,
                 raw: true,
             });
         }
-        let (object, dict) = match self.cache.classes.get(name) {
-            Some(class) => {
-                let object = self.cache.object_new.bind(py).call1((class.bind(py),))?;
+        let layout = self.cache.layouts.get(name);
+        let (object, dict) = match layout {
+            Some(layout) => {
+                let object = self
+                    .cache
+                    .object_new
+                    .bind(py)
+                    .call1((layout.class.bind(py),))?;
                 let dict = object
                     .getattr(intern!(py, "__dict__"))?
                     .cast_into::<PyDict>()
@@ -325,7 +366,8 @@ impl<'a, 'py> ser::Serializer for &'a Out<'py> {
             out: self,
             object,
             dict,
-            kinds: result_kinds().get(name),
+            layout,
+            next: 0,
             pending_from: self.pending.borrow().len(),
             currency: None,
             raw: false,
@@ -412,7 +454,9 @@ struct Struct<'a, 'py> {
     /// The result class's instance, or `None` for a struct with no class (a plain dict then).
     object: Option<Bound<'py, PyAny>>,
     dict: Bound<'py, PyDict>,
-    kinds: Option<&'static HashMap<&'static str, OutKind>>,
+    layout: Option<&'static Layout>,
+    /// Where the next field is expected in `layout`.
+    next: usize,
     /// Amounts of this record and of records nested in it start here in `out.pending`.
     pending_from: usize,
     currency: Option<String>,
@@ -431,7 +475,11 @@ impl<'py> SerializeStruct for Struct<'_, 'py> {
             self.object = Some(self.out.cache.decimal.bind(py).call1((text,))?);
             return Ok(());
         }
-        let kind = self.kinds.and_then(|k| k.get(key)).copied();
+        let field = self.layout.and_then(|l| l.field(key, &mut self.next));
+        let (kind, name) = match field {
+            Some(f) => (f.kind, f.key.bind(py).clone()),
+            None => (None, intern_key(py, key)),
+        };
         let converted = match kind {
             Some(OutKind::Time) => match value.serialize(TimeOnly)? {
                 Some(seconds) => datetime(py, self.out.cache, seconds)?,
@@ -441,7 +489,7 @@ impl<'py> SerializeStruct for Struct<'_, 'py> {
                 if let Some(raw) = value.serialize(AmountOnly)? {
                     self.out.pending.borrow_mut().push(Pending {
                         dict: self.dict.clone(),
-                        key,
+                        key: name.clone(),
                         raw,
                     });
                 }
@@ -456,7 +504,7 @@ impl<'py> SerializeStruct for Struct<'_, 'py> {
                 v
             }
         };
-        self.dict.set_item(intern_key(py, key), converted)?;
+        self.dict.set_item(name, converted)?;
         Ok(())
     }
 

@@ -202,26 +202,29 @@ pub fn structs(tys: &[&'static Ty]) -> Vec<&'static Struct> {
     out
 }
 
-/// Amount and time fields of every result model, by struct name (serde's name for it), by wire
-/// name.
-pub fn result_kinds() -> &'static HashMap<&'static str, HashMap<&'static str, OutKind>> {
-    static KINDS: OnceLock<HashMap<&'static str, HashMap<&'static str, OutKind>>> = OnceLock::new();
-    KINDS.get_or_init(|| {
-        structs(&results())
-            .into_iter()
-            .map(|s| {
-                let kinds = wire_fields(s)
-                    .into_iter()
-                    .filter_map(|(f, _)| match f.ty.strip_option() {
-                        Ty::Amount => Some((f.wire, OutKind::Amount)),
-                        Ty::Timestamp => Some((f.wire, OutKind::Time)),
+/// A result field: its wire name, and whether it is an amount or a time.
+pub type ResultField = (&'static str, Option<OutKind>);
+
+/// The fields of every result model in the order serde serializes them (declaration order,
+/// flattened parts inlined), with those that are amounts or times marked; by struct name.
+pub fn result_layouts() -> Vec<(&'static str, Vec<ResultField>)> {
+    structs(&results())
+        .into_iter()
+        .map(|s| {
+            let fields = wire_fields(s)
+                .into_iter()
+                .map(|(f, _)| {
+                    let kind = match f.ty.strip_option() {
+                        Ty::Amount => Some(OutKind::Amount),
+                        Ty::Timestamp => Some(OutKind::Time),
                         _ => None,
-                    })
-                    .collect();
-                (s.name, kinds)
-            })
-            .collect()
-    })
+                    };
+                    (f.wire, kind)
+                })
+                .collect();
+            (s.name, fields)
+        })
+        .collect()
 }
 
 /// Names of the result classes `models.py` must have (every result struct, and `Found`).
