@@ -182,8 +182,12 @@ fn with_options(
         timeout: opt(&timeout).map(|t| seconds(t, "timeout")).transpose()?,
         retry: Some(retry.clone()),
     };
+    let core = inner
+        .core
+        .with_options(options)
+        .map_err(|e| Python::attach(|py| to_py_err(py, e)))?;
     Ok(Inner {
-        core: inner.core.with_options(options),
+        core,
         pid: inner.pid,
         retry,
     })

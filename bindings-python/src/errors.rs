@@ -47,7 +47,32 @@ fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyAny>> {
         }
         Error::Authentication { message } => class("AuthenticationError")?.call1((message,))?,
         Error::NotFound { message } => class("NotFoundError")?.call1((message,))?,
-        Error::DuplicateOrder { message } => class("DuplicateOrderError")?.call1((message,))?,
+        Error::DuplicateOrder {
+            merchant_uid,
+            message,
+        } => {
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("merchant_uid", merchant_uid)?;
+            kwargs.set_item("display", &display)?;
+            class("DuplicateOrderError")?.call((message,), Some(&kwargs))?
+        }
+        Error::AlreadyCancelled {
+            http_status,
+            code,
+            message,
+        } => class("AlreadyCancelledError")?.call1((code, message, http_status, &display))?,
+        Error::RateLimited {
+            http_status,
+            code,
+            message,
+            retry_after,
+        } => class("RateLimitedError")?.call1((
+            code,
+            message,
+            http_status,
+            retry_after.map(|d| d.as_secs_f64()),
+            &display,
+        ))?,
         Error::CardDeclined {
             payment,
             fail_reason,
@@ -87,6 +112,5 @@ fn exception<'py>(py: Python<'py>, e: &Error) -> PyResult<Bound<'py, PyAny>> {
         }
         _ => class("IamportError")?.call1((&display,))?,
     };
-    let _ = PyDict::new(py);
     Ok(exc)
 }

@@ -1,7 +1,7 @@
 //! The embedded sandbox, for tests of merchants' own billing code.
 
 use crate::runtime;
-use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
+use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::Mutex;
@@ -99,6 +99,48 @@ impl NativeSandbox {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| PyRuntimeError::new_err(format!("unreadable ledger row: {e}")))?;
         crate::output::to_py(py, &payments).map(Bound::unbind)
+    }
+
+    /// Every schedule, in creation order, as `Schedule` objects (due ones run first).
+    fn schedules(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let rows = self.with(|s| s.schedules())?;
+        let schedules = rows
+            .into_iter()
+            .map(serde_json::from_value::<iamport_subscribe::Schedule>)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| PyRuntimeError::new_err(format!("unreadable schedule row: {e}")))?;
+        crate::output::to_py(py, &schedules).map(Bound::unbind)
+    }
+
+    /// The most recent API answers, as JSON.
+    fn exchanges_json(&self) -> PyResult<String> {
+        self.with(|s| serde_json::to_string(&s.exchanges()))?
+            .map_err(|e| PyRuntimeError::new_err(format!("unreadable exchanges: {e}")))
+    }
+
+    /// The fault plan in force as JSON (`null` when none).
+    fn fault_plan_json(&self) -> PyResult<String> {
+        self.with(|s| serde_json::to_string(&s.fault_plan()))?
+            .map_err(|e| PyRuntimeError::new_err(format!("unreadable fault plan: {e}")))
+    }
+
+    /// `"json"` or `"form"`: the body encoding of webhooks queued from now on.
+    fn set_webhook_format(&self, format: &str) -> PyResult<()> {
+        let format = match format {
+            "json" => WebhookFormat::Json,
+            "form" => WebhookFormat::Form,
+            _ => {
+                return Err(PyValueError::new_err(
+                    "webhook format must be 'json' or 'form'",
+                ));
+            }
+        };
+        self.with(|s| s.set_webhook_format(format))
+    }
+
+    /// Extra delivery attempts of webhooks queued from now on.
+    fn set_webhook_retries(&self, retries: u32) -> PyResult<()> {
+        self.with(|s| s.set_webhook_retries(retries))
     }
 
     fn revoke_tokens(&self) -> PyResult<()> {

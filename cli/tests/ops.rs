@@ -7,8 +7,8 @@ use common::{TestResult, command, iamport, run};
 use iamport_sandbox::Sandbox;
 use iamport_subscribe::{Amount, CardDetails, Client, ScheduleEntry, ScheduleRequest};
 
-const CARD: &str = "4111-2222-3333-4444";
-const CARD_DIGITS: &str = "4111222233334444";
+const CARD: &str = "4111-2222-3333-4448";
+const CARD_DIGITS: &str = "4111222233334448";
 
 async fn client(sandbox: &Sandbox) -> Result<Client, iamport_subscribe::Error> {
     Client::builder()
@@ -76,7 +76,7 @@ async fn billing_keys_issue_get_list_delete() -> TestResult {
         }
     }
     assert!(
-        issued.stdout.contains("cust-1") && issued.stdout.contains("411122******4444"),
+        issued.stdout.contains("cust-1") && issued.stdout.contains("411122******4448"),
         "{issued:?}"
     );
 

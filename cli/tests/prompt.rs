@@ -10,7 +10,7 @@ use common::TestResult;
 use iamport_sandbox::Sandbox;
 use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
 
-const CARD: &str = "4111-5555-6666-7777";
+const CARD: &str = "4111-5555-6666-7771";
 
 #[tokio::test]
 async fn card_data_typed_at_a_terminal_is_not_echoed() -> TestResult {
@@ -76,6 +76,6 @@ async fn card_data_typed_at_a_terminal_is_not_echoed() -> TestResult {
         assert!(!stdout.contains(secret), "{secret} was printed: {stdout}");
     }
     // The key exists, issued from what was typed (the API's masked number only).
-    assert!(stdout.contains("411155******7777"), "{stdout}");
+    assert!(stdout.contains("411155******7771"), "{stdout}");
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! The async client: configuration, access-token cache, one request pipeline, the operations.
 
-use crate::error::{Error, Result, from_api_failure};
+use crate::error::{Context, Error, Result, from_api_failure};
 use crate::models::{BillingKey, Payment, PaymentPage, PaymentStatus, TokenGrant};
 use crate::requests::{
     CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
     check_customer_uid, check_imp_uid, check_merchant_uid,
 };
 use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
+use crate::rules;
 use crate::secret::{AccessToken, ImpSecret};
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
@@ -128,43 +129,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and creates the client (and its connection pool).
+    /// Checks the configuration and creates the client (and its connection pool). A bad setting is
+    /// `Error::InvalidRequest` naming it (`imp_key`, `base_url`, `timeout`, `user_agent`,
+    /// `max_retries`, ...); nothing is sent.
     pub fn build(self) -> Result<Client> {
         let imp_key = self
             .imp_key
             .filter(|k| !k.trim().is_empty())
             .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
+        rules::IMP_KEY.check(&imp_key)?;
         let imp_secret = self
             .imp_secret
             .filter(|s| !s.expose_secret().trim().is_empty())
             .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
+        rules::IMP_SECRET.check(imp_secret.expose_secret())?;
         let base_url = parse_base_url(&self.base_url)?;
         let tier = match self.tier {
             None => None,
             Some(t) => {
-                let ok = t.len() == 3
-                    && t.bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-                if !ok {
-                    return Err(Error::invalid(
-                        "tier",
-                        "must be 3 upper-case letters or digits",
-                    ));
-                }
+                rules::check_tier(&t)?;
                 Some(
                     HeaderValue::from_str(&t)
                         .map_err(|_| Error::invalid("tier", "is not a valid header value"))?,
                 )
             }
         };
-        if self.timeout.is_zero() {
-            return Err(Error::invalid("timeout", "must be greater than zero"));
-        }
+        rules::check_timeout("timeout", self.timeout)?;
+        rules::check_timeout("connect_timeout", self.connect_timeout)?;
+        rules::check_user_agent(&self.user_agent)?;
+        self.retry.validate()?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
             .build()
+            // Every setting was checked above: what is left is the TLS stack failing to start.
             .map_err(|e| Error::Network {
                 message: format!("could not create the HTTP client: {}", error_chain(&e)),
                 may_have_reached_server: false,
@@ -226,7 +225,11 @@ fn parse_base_url(raw: &str) -> Result<Url> {
             ));
         }
     }
-    if url.cannot_be_a_base() || url.query().is_some() {
+    if url.cannot_be_a_base()
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.host_str().is_none_or(str::is_empty)
+    {
         return Err(Error::invalid("base_url", "must be a plain base URL"));
     }
     Ok(url)
@@ -310,8 +313,10 @@ impl Client {
     }
 
     /// The same client (same connections and token) with per-call settings, e.g.
-    /// `client.with_options(RequestOptions { retry: Some(RetryPolicy::none()), ..Default::default() })`.
-    pub fn with_options(&self, options: RequestOptions) -> Client {
+    /// `client.with_options(RequestOptions { retry: Some(RetryPolicy::none()), ..Default::default() })?`.
+    /// A bad setting is `Error::InvalidRequest` naming it, as in [`ClientBuilder::build`].
+    pub fn with_options(&self, options: RequestOptions) -> Result<Client> {
+        options.validate()?;
         let mut settings = self.settings.clone();
         if options.timeout.is_some() {
             settings.timeout = options.timeout;
@@ -319,10 +324,10 @@ impl Client {
         if let Some(retry) = options.retry {
             settings.retry = retry;
         }
-        Client {
+        Ok(Client {
             inner: self.inner.clone(),
             settings,
-        }
+        })
     }
 
     /// The API this client talks to.
@@ -381,6 +386,7 @@ impl Client {
         reason: Option<&str>,
     ) -> Result<BillingKey> {
         check_customer_uid(customer_uid)?;
+        rules::REASON.check_opt(reason)?;
         let query: Vec<(&str, &str)> = reason.map(|r| ("reason", r)).into_iter().collect();
         self.call(
             Method::DELETE,
@@ -422,6 +428,7 @@ impl Client {
         status: Option<&PaymentStatus>,
     ) -> Result<Payment> {
         check_merchant_uid(merchant_uid)?;
+        rules::check_payment_status(status)?;
         let mut path = vec!["payments", "find", merchant_uid];
         if let Some(s) = status {
             path.push(s.as_str());
@@ -437,6 +444,7 @@ impl Client {
         status: Option<&PaymentStatus>,
     ) -> Result<Vec<Payment>> {
         check_merchant_uid(merchant_uid)?;
+        rules::check_payment_status(status)?;
         let mut path = vec!["payments", "findAll", merchant_uid];
         if let Some(s) = status {
             path.push(s.as_str());
@@ -505,8 +513,25 @@ impl Client {
         T: DeserializeOwned,
         B: Serialize + ?Sized,
     {
+        self.call_with(method, segments, query, body, "request")
+            .await
+    }
+
+    /// [`Client::call`], naming `body_field` when the body is too large to send.
+    pub(crate) async fn call_with<T, B>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        body: Option<&B>,
+        body_field: &str,
+    ) -> Result<T>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
         let url = self.url(segments, query)?;
-        let body = encode_body(body)?;
+        let body = encode_body(body, body_field)?;
         let repeatable = method == Method::GET;
         let mut retry = 0;
         loop {
@@ -514,7 +539,7 @@ impl Client {
                 result,
                 retry_after,
                 token_refused,
-            } = self.call_once(&method, &url, body.as_ref()).await;
+            } = self.call_once(&method, &url, body.as_ref(), None).await;
             let again = match &result {
                 Err(_) if token_refused => true,
                 Err(e) => match verdict(e) {
@@ -560,6 +585,7 @@ impl Client {
         method: &Method,
         url: &Url,
         body: Option<&Zeroizing<Vec<u8>>>,
+        order: Option<&str>,
     ) -> Attempt<T> {
         let mut refreshed = false;
         loop {
@@ -590,7 +616,13 @@ impl Client {
                 // Refused for its token even after a refresh: nothing was processed, and the
                 // token may have been revoked by a race, so the request may be tried again.
                 token_refused: answer.status == 401,
-                result: decode(answer.status, &answer.bytes, false),
+                result: decode(
+                    &answer,
+                    Decoding {
+                        sensitive: false,
+                        order,
+                    },
+                ),
                 retry_after: answer.retry_after,
             };
         }
@@ -604,7 +636,7 @@ impl Client {
         merchant_uid: &str,
     ) -> Result<Payment> {
         let url = self.url(segments, &[])?;
-        let body = encode_body(Some(request))?;
+        let body = encode_body(Some(request), "request")?;
         // The server's clock when this call began: failed attempts recorded before are not ours.
         self.inner.tokens.get(self).await?;
         let began = self.inner.tokens.server_now();
@@ -622,7 +654,7 @@ impl Client {
                 retry_after,
                 token_refused,
             } = self
-                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .call_once::<Payment>(&Method::POST, &url, body.as_ref(), Some(merchant_uid))
                 .await;
             let error = match result {
                 Ok(payment) => return declined_or_paid(payment),
@@ -715,7 +747,7 @@ impl Client {
     /// A refund, reconciled through the payment's balance whenever its outcome is ambiguous.
     async fn refund(&self, request: &CancelPaymentRequest) -> Result<Payment> {
         let url = self.url(&["payments", "cancel"], &[])?;
-        let body = encode_body(Some(request))?;
+        let body = encode_body(Some(request), "request")?;
         let order = request
             .merchant_uid
             .clone()
@@ -735,7 +767,7 @@ impl Client {
                 retry_after,
                 token_refused,
             } = self
-                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .call_once::<Payment>(&Method::POST, &url, body.as_ref(), None)
                 .await;
             let error = match result {
                 Ok(payment) => return Ok(payment),
@@ -822,16 +854,25 @@ impl Client {
     /// API hands out the same token while it is valid).
     async fn fetch_token(&self) -> Result<TokenGrant> {
         let url = self.url(&["users", "getToken"], &[])?;
-        let body = encode_body(Some(&TokenRequest {
-            imp_key: &self.inner.imp_key,
-            imp_secret: &self.inner.imp_secret,
-        }))?;
+        let body = encode_body(
+            Some(&TokenRequest {
+                imp_key: &self.inner.imp_key,
+                imp_secret: &self.inner.imp_secret,
+            }),
+            "request",
+        )?;
         let mut retry = 0;
         loop {
             let (result, retry_after) =
                 match self.send(Method::POST, &url, None, body.as_ref()).await {
                     Ok(answer) => (
-                        decode(answer.status, &answer.bytes, true),
+                        decode(
+                            &answer,
+                            Decoding {
+                                sensitive: true,
+                                order: None,
+                            },
+                        ),
                         answer.retry_after,
                     ),
                     Err(e) => (Err(e), None),
@@ -926,14 +967,29 @@ impl Client {
     }
 }
 
-fn encode_body<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Zeroizing<Vec<u8>>>> {
-    body.map(|b| {
-        serde_json::to_vec(b)
-            .map(Zeroizing::new)
-            // Serialisation of our own request types fails only for a bad amount; say which.
-            .map_err(|e| Error::invalid("request", format!("could not be encoded: {e}")))
-    })
-    .transpose()
+/// The JSON body, refused as `InvalidRequest` naming `field` when larger than
+/// [`rules::MAX_BODY_BYTES`].
+fn encode_body<B: Serialize + ?Sized>(
+    body: Option<&B>,
+    field: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    let Some(body) = body else { return Ok(None) };
+    let bytes = serde_json::to_vec(body)
+        .map(Zeroizing::new)
+        // Serialisation of our own request types fails only for a bad amount; say which.
+        .map_err(|e| Error::invalid(field, format!("could not be encoded: {e}")))?;
+    if bytes.len() > rules::MAX_BODY_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "makes a request of {} bytes; at most {} bytes are sent at once (split it over \
+                 several calls)",
+                bytes.len(),
+                rules::MAX_BODY_BYTES
+            ),
+        ));
+    }
+    Ok(Some(bytes))
 }
 
 pub(crate) fn declined_or_paid(payment: Payment) -> Result<Payment> {
@@ -954,11 +1010,23 @@ struct Envelope<'a> {
     response: Option<&'a RawValue>,
 }
 
-/// Decodes the `{code, message, response}` envelope and maps failures. With `sensitive`, decoding
-/// errors carry no detail (the body holds a token).
-fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Result<T> {
+/// How to read an answer: `sensitive` (the token's) answers give no decoding detail; `order` is
+/// the `merchant_uid` a charge was for.
+#[derive(Clone, Copy)]
+struct Decoding<'a> {
+    sensitive: bool,
+    order: Option<&'a str>,
+}
+
+/// Decodes the `{code, message, response}` envelope and maps failures.
+fn decode<T: DeserializeOwned>(answer: &Answer, how: Decoding<'_>) -> Result<T> {
+    let status = answer.status;
+    let context = Context {
+        order: how.order,
+        retry_after: answer.retry_after,
+    };
     let ok_status = (200..300).contains(&status);
-    let envelope: Envelope<'_> = match serde_json::from_slice(bytes) {
+    let envelope: Envelope<'_> = match serde_json::from_slice(&answer.bytes) {
         Ok(env) => env,
         Err(_) if ok_status => {
             return Err(Error::Api {
@@ -967,7 +1035,14 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Re
                 message: "the answer is not the API's JSON envelope".to_owned(),
             });
         }
-        Err(_) => return Err(from_api_failure(status, None, format!("HTTP {status}"))),
+        Err(_) => {
+            return Err(from_api_failure(
+                status,
+                None,
+                format!("HTTP {status}"),
+                context,
+            ));
+        }
     };
     let Some(code) = envelope.code else {
         return Err(Error::Api {
@@ -978,7 +1053,7 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Re
     };
     if code != 0 || !ok_status {
         let message = envelope.message.unwrap_or_else(|| format!("HTTP {status}"));
-        return Err(from_api_failure(status, Some(code), message));
+        return Err(from_api_failure(status, Some(code), message, context));
     }
     let raw = envelope
         .response
@@ -991,7 +1066,7 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Re
     serde_json::from_str(raw.get()).map_err(|e| Error::Api {
         http_status: status,
         code: Some(0),
-        message: if sensitive {
+        message: if how.sensitive {
             "could not decode the token answer".to_owned()
         } else {
             format!("could not decode the response: {e}")

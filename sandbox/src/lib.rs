@@ -6,6 +6,11 @@
 //! differ from the vendor spec, the live behaviour wins. See `README.md` for the test cards,
 //! the inspection API and the choices the sandbox makes where the facts are unconfirmed.
 //!
+//! The code has three layers, importing downwards only: `domain` (the account's state and
+//! rules, no HTTP), `wire` (routes, parsing, the envelope, the live messages, JSON) and
+//! `control` (the lock, the server and its request pipeline, faults, webhook delivery, the
+//! `/__sandbox/*` inspection API). The README maps where each rule lives.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sandbox = iamport_sandbox::Sandbox::start().await?;
@@ -15,15 +20,9 @@
 //! # }
 //! ```
 
-mod api;
-mod card;
-mod fault;
-mod input;
-mod model;
-mod schedule;
-mod server;
-mod state;
-mod webhook;
+mod control;
+mod domain;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -33,111 +32,32 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use fault::{Fault, FaultPlan, FaultRule};
-use state::Shared;
-pub use webhook::{WebhookDelivery, WebhookFormat};
+use control::inspect::{ledger_json, schedules_json};
+use control::state::Shared;
 
-/// How often due schedules are looked for in real time.
-const TICK: Duration = Duration::from_secs(1);
+pub use control::config::SandboxConfig;
+pub use control::faults::{Fault, FaultPlan, FaultRule};
+pub use control::log::Exchange;
+pub use control::webhooks::{WebhookDelivery, WebhookFormat};
+pub use wire::options::NotFoundMode;
 
-/// How an unknown `customer_uid` is reported by `GET`/`DELETE /subscribe/customers/{customer_uid}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum NotFoundMode {
-    /// What SDK test suites observed against the live API: HTTP 200, `code: 1`.
-    #[default]
-    Observed,
-    /// What the vendor spec declares: HTTP 404 (same envelope and message).
-    Spec,
-}
-
-/// Settings of a sandbox instance.
-#[derive(Clone)]
-pub struct SandboxConfig {
-    /// REST API key accepted by `POST /users/getToken`.
-    pub imp_key: String,
-    /// REST API secret accepted by `POST /users/getToken`.
-    pub imp_secret: String,
-    /// Lifetime of a freshly issued access token (the real API uses 30 minutes).
-    pub token_ttl: Duration,
-    /// Every API answer (not the inspection endpoints) is held back this long.
-    pub response_delay: Duration,
-    /// Reporting of unknown billing keys.
-    pub billing_key_not_found: NotFoundMode,
-    /// Channel used when a request carries no `pg` (`nice`, `nice.{MID}`, `daou`, `daou.{CPID}`).
-    pub default_pg: String,
-    /// Where webhooks go when the schedule or payment has no `notice_url` (the console setting
-    /// of the real service). `None`: such webhooks are not sent.
-    pub webhook_url: Option<String>,
-    /// Body encoding of webhooks.
-    pub webhook_content_type: WebhookFormat,
-    /// Extra delivery attempts after a network error or a non-200 answer, made immediately.
-    pub webhook_retries: u32,
-    /// Fault plan in force from the start (`None`: every request is answered normally).
-    /// See [`Sandbox::set_faults`].
-    pub faults: Option<FaultPlan>,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        SandboxConfig {
-            imp_key: "sandbox_imp_key".to_owned(),
-            imp_secret: "sandbox_imp_secret".to_owned(),
-            token_ttl: Duration::from_secs(30 * 60),
-            response_delay: Duration::ZERO,
-            billing_key_not_found: NotFoundMode::Observed,
-            default_pg: "nice".to_owned(),
-            webhook_url: None,
-            webhook_content_type: WebhookFormat::Json,
-            webhook_retries: 0,
-            faults: None,
-        }
-    }
-}
-
-impl fmt::Debug for SandboxConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SandboxConfig")
-            .field("imp_key", &self.imp_key)
-            .field("imp_secret", &"<redacted>")
-            .field("token_ttl", &self.token_ttl)
-            .field("response_delay", &self.response_delay)
-            .field("billing_key_not_found", &self.billing_key_not_found)
-            .field("default_pg", &self.default_pg)
-            .field("webhook_url", &self.webhook_url)
-            .field("webhook_content_type", &self.webhook_content_type)
-            .field("webhook_retries", &self.webhook_retries)
-            .field("faults", &self.faults)
-            .finish()
-    }
-}
-
-/// One API answer as recorded by the sandbox.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Exchange {
-    /// HTTP method of the request.
-    pub method: String,
-    /// Route template, as used as key of [`Sandbox::request_counts`] (without the method).
-    pub route: String,
-    /// Request path (after trailing-slash normalisation), without the query.
-    pub path: String,
-    /// HTTP status of the answer; 0 when the connection was dropped without one.
-    pub status: u16,
-    /// JSON body of the answer. Under a fault: what was sent, i.e. the error envelope, or a
-    /// malformed or truncated body as a JSON string; `null` (with `status` 0) when the
-    /// connection was dropped without an answer.
-    pub body: serde_json::Value,
-    /// The injected fault's type name (`"drop_after_commit"`, ...); `None` (and absent from
-    /// the JSON) for a normal answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fault: Option<String>,
+/// The test cards (see the README): a number the PG would accept (13–19 digits, a valid Luhn
+/// check digit, a first digit card networks issue under) approves, except these.
+pub mod test_cards {
+    pub use crate::domain::card::{
+        APPROVE_CARD as APPROVE, AUTH_FAIL_CARD as AUTH_FAIL, DECLINE_CARD as DECLINE,
+        NO_BIN_CARD as NO_BIN,
+    };
 }
 
 /// A running sandbox server. Dropping it stops the server task.
 pub struct Sandbox {
     shared: Arc<Shared>,
+    imp_key: String,
+    imp_secret: String,
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
@@ -147,7 +67,7 @@ impl fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sandbox")
             .field("url", &self.url())
-            .field("imp_key", &self.shared.cfg.imp_key)
+            .field("imp_key", &self.imp_key)
             .finish_non_exhaustive()
     }
 }
@@ -167,11 +87,12 @@ impl Sandbox {
     pub async fn bind(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let (imp_key, imp_secret) = (config.imp_key.clone(), config.imp_secret.clone());
         let (shared, jobs) = Shared::new(config);
         let shared = Arc::new(shared);
-        let app = server::service(shared.clone());
+        let app = control::server::service(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let background = Self::background(shared.clone(), jobs);
+        let background = control::server::background(shared.clone(), jobs);
         // One task owns the server, the schedule ticker and the webhook sender.
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, app)
@@ -192,34 +113,12 @@ impl Sandbox {
         tracing::debug!(%addr, "sandbox listening");
         Ok(Sandbox {
             shared,
+            imp_key,
+            imp_secret,
             addr,
             stop: Some(stop),
             task: Some(task),
         })
-    }
-
-    /// Runs due schedules once a second and delivers webhooks; never ends by itself.
-    async fn background(shared: Arc<Shared>, jobs: mpsc::UnboundedReceiver<webhook::Job>) {
-        let ticker = {
-            let shared = shared.clone();
-            async move {
-                let mut interval = tokio::time::interval(TICK);
-                interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    interval.tick().await;
-                    let mut st = shared.lock();
-                    schedule::execute_due(&shared, &mut st);
-                }
-            }
-        };
-        tokio::join!(ticker, webhook::worker(shared, jobs));
-    }
-
-    /// Moves the clock and runs the schedules that became due.
-    pub(crate) fn advance(shared: &Shared, by: Duration) {
-        let mut st = shared.lock();
-        st.advance_clock(by);
-        schedule::execute_due(shared, &mut st);
     }
 
     /// Base URL, e.g. `http://127.0.0.1:41234`.
@@ -239,30 +138,30 @@ impl Sandbox {
 
     /// The accepted `imp_key`.
     pub fn imp_key(&self) -> &str {
-        &self.shared.cfg.imp_key
+        &self.imp_key
     }
 
     /// The accepted `imp_secret`.
     pub fn imp_secret(&self) -> &str {
-        &self.shared.cfg.imp_secret
+        &self.imp_secret
     }
 
     /// API requests so far, keyed by `"METHOD /route/template"`.
     pub fn request_counts(&self) -> BTreeMap<String, u64> {
-        self.shared.lock().counts.clone()
+        self.shared.lock().log.counts.clone()
     }
 
     /// Number of API requests so far (inspection endpoints are not counted).
     pub fn total_requests(&self) -> u64 {
-        self.shared.lock().total
+        self.shared.lock().log.total
     }
 
     /// Every payment record created since start (or the last reset), in creation order,
     /// exactly as the API would return it now (due schedules are run first).
     pub fn ledger(&self) -> Vec<serde_json::Value> {
         let mut st = self.shared.lock();
-        schedule::execute_due(&self.shared, &mut st);
-        st.ledger()
+        self.shared.run_due(&mut st);
+        ledger_json(&st.world)
     }
 
     /// Every schedule since start (or the last reset), in creation order, as
@@ -270,14 +169,14 @@ impl Sandbox {
     /// run first).
     pub fn schedules(&self) -> Vec<serde_json::Value> {
         let mut st = self.shared.lock();
-        schedule::execute_due(&self.shared, &mut st);
-        st.schedule_list()
+        self.shared.run_due(&mut st);
+        schedules_json(&st.world)
     }
 
     /// Every webhook delivery attempt so far (at most the 20 000 most recent), oldest first.
     /// Deliveries still queued or in flight are not there yet: see [`Sandbox::settle`].
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
-        self.shared.lock().deliveries.iter().cloned().collect()
+        self.shared.lock().deliveries.0.iter().cloned().collect()
     }
 
     /// Waits until every webhook delivery queued so far (and any queued meanwhile) has
@@ -288,39 +187,39 @@ impl Sandbox {
 
     /// Changes where webhooks without a `notice_url` go (`None`: they are not sent).
     pub fn set_webhook_url(&self, url: Option<String>) {
-        self.shared.lock().webhook_url = url;
+        self.shared.lock().webhooks.url = url;
     }
 
     /// Changes the body encoding of webhooks queued from now on.
     pub fn set_webhook_format(&self, format: WebhookFormat) {
-        self.shared.lock().webhook_format = format;
+        self.shared.lock().webhooks.format = format;
     }
 
     /// Changes the number of extra delivery attempts of webhooks queued from now on.
     pub fn set_webhook_retries(&self, retries: u32) {
-        self.shared.lock().webhook_retries = retries;
+        self.shared.lock().webhooks.retries = retries;
     }
 
     /// The most recent API answers (at most 20 000), oldest first.
     pub fn exchanges(&self) -> Vec<Exchange> {
-        self.shared.lock().exchanges.iter().cloned().collect()
+        self.shared.lock().log.exchanges.iter().cloned().collect()
     }
 
     /// Forgets every issued access token: their next use gets HTTP 401.
     pub fn revoke_tokens(&self) {
-        self.shared.lock().token = None;
+        self.shared.lock().world.revoke_tokens();
     }
 
     /// Moves the sandbox clock forward (token expiry and all timestamps follow it). Schedules
     /// that become due run before this returns, oldest first; their webhooks are queued
     /// (await [`Sandbox::settle`] to wait for the deliveries).
     pub fn advance_clock(&self, by: Duration) {
-        Self::advance(&self.shared, by);
+        self.shared.advance(by);
     }
 
     /// The sandbox clock in unix seconds.
     pub fn now(&self) -> i64 {
-        self.shared.lock().now()
+        self.shared.lock().world.now()
     }
 
     /// Changes the delay applied to every API answer.

@@ -41,7 +41,7 @@ import {
 } from 'iamport-subscribe'
 
 async function seedFlow(client: Client): Promise<Payment | null> {
-  const card = new Card({ cardNumber: '1234-1234-1234-1234', expiry: '2030-12', birth: '820213', pwd2digit: '00', cvc: '123' })
+  const card = new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', birth: '820213', pwd2digit: '00', cvc: '123' })
   const last4: string = card.last4
   const masked: string = card.toJSON().cardNumber + String(card) + last4
 

@@ -15,6 +15,7 @@ from . import _native
 from ._client import AsyncClient, Client
 from ._native import __version__
 from .errors import (
+    AlreadyCancelledError,
     ApiError,
     AuthenticationError,
     CardDeclinedError,
@@ -24,6 +25,7 @@ from .errors import (
     NetworkError,
     NotFoundError,
     OutcomeUnknownError,
+    RateLimitedError,
     TimeoutError,
 )
 
@@ -63,6 +65,8 @@ __all__ = [
     "CardDeclinedError",
     "DuplicateOrderError",
     "ApiError",
+    "AlreadyCancelledError",
+    "RateLimitedError",
     "NetworkError",
     "TimeoutError",
     "OutcomeUnknownError",

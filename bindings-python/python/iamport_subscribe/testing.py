@@ -6,8 +6,10 @@
         client = sandbox.client()
         client.issue_billing_key(customer_uid="c1", card_number="4111-1111-1111-1111", expiry="2030-12")
 
-Test cards: any 13-19 digit number approves, except 4000-0000-0000-0002 (declined) and
-4000-0000-0000-0069 (card authentication fails). See the sandbox README for the rest.
+Test cards: any number the PG accepts (13-19 digits, a valid Luhn check digit, e.g.
+4111-1111-1111-1111) approves, except 4000-0000-0000-0002 (declined) and
+4000-0000-0000-0069 (card authentication fails); 1234-1234-1234-1234 is refused as the live
+API refuses it. See the sandbox README for the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Dict, List, Optional
 
 from . import _native
 from ._client import AsyncClient, Client
-from .models import Payment
+from .models import Payment, Schedule
 
 __all__ = ["Sandbox", "DECLINE_CARD", "AUTH_FAIL_CARD"]
 
@@ -72,6 +74,16 @@ class Sandbox:
         """Every payment record, in creation order."""
         return self._native.ledger()
 
+    def schedules(self) -> List[Schedule]:
+        """Every schedule, in creation order, as ``get_schedule`` would return it now (due
+        schedules run first)."""
+        return self._native.schedules()
+
+    def exchanges(self) -> List[Dict[str, Any]]:
+        """The most recent API answers (at most 20 000), oldest first: method, route, path,
+        status, body, and fault (the injected fault's type, when one was)."""
+        return list(json.loads(self._native.exchanges_json()))
+
     def revoke_tokens(self) -> None:
         """Forget every issued token: the next call with one gets HTTP 401."""
         self._native.revoke_tokens()
@@ -93,6 +105,20 @@ class Sandbox:
         """Every webhook delivery attempt: url, body, content_type, status, error, attempt, at."""
         return list(json.loads(self._native.webhook_deliveries_json()))
 
+    def set_webhook_format(self, format: str) -> None:
+        """``"json"`` (the default) or ``"form"`` (``application/x-www-form-urlencoded``): the
+        body of webhooks queued from now on."""
+        self._native.set_webhook_format(format)
+
+    def set_webhook_retries(self, retries: int) -> None:
+        """How many more times a webhook queued from now on is sent after a failed attempt."""
+        self._native.set_webhook_retries(retries)
+
+    def settle(self) -> None:
+        """Wait until every webhook queued so far has been delivered (retries included): an
+        approved ``pay_onetime`` / ``pay_again`` sends one in the background, as the live API does."""
+        self._native.settle()
+
     def set_response_delay(self, seconds: float) -> None:
         """Delay every API answer (the server never blocks a thread while waiting)."""
         self._native.set_response_delay(seconds)
@@ -106,6 +132,11 @@ class Sandbox:
 
     def clear_faults(self) -> None:
         self._native.clear_faults()
+
+    def fault_plan(self) -> Optional[Dict[str, Any]]:
+        """The fault plan in force, ``{"seed": ..., "rules": [...]}`` as set, or None."""
+        plan: Optional[Dict[str, Any]] = json.loads(self._native.fault_plan_json())
+        return plan
 
     def fault_counts(self) -> Dict[str, int]:
         """How many requests each fault type hit."""

@@ -6,7 +6,10 @@ use std::time::Duration;
 use iamport_sandbox::{NotFoundMode, SandboxConfig};
 use serde_json::{Value, json};
 
-use crate::common::{AUTH_FAIL_CARD, Api, CARD, CARD_MASK, EXPIRY, assert_fail, ok};
+use crate::common::{
+    AUTH_FAIL_CARD, AUTH_FAILED, Api, CARD, CARD_MASK, EXPIRY, ISSUE_REFUSED, NO_BIN, assert_fail,
+    ok,
+};
 
 /// `CustomerAnnotation` properties of the vendor spec.
 const CUSTOMER_PROPERTIES: [&str; 20] = [
@@ -108,9 +111,16 @@ async fn reissue_replaces_the_card() {
 async fn issue_failures() {
     let api = Api::start().await;
     let body = api.issue("k-af", AUTH_FAIL_CARD).await;
-    assert_fail(&body, -1, "카드정보 인증 및 빌키 발급에 실패하였습니다.");
+    assert_fail(&body, -1, &format!("{ISSUE_REFUSED} {AUTH_FAILED}"));
     let body = api.issue("k-inv", "1234-56").await;
-    assert_fail(&body, -1, "유효하지않은 카드번호를 입력하셨습니다.");
+    assert_fail(&body, -1, &format!("{ISSUE_REFUSED} {NO_BIN}"));
+    // The live answer to the vendor guides' placeholder number (the Ruby client's README).
+    let body = api.issue("k-guide", "1234-1234-1234-1234").await;
+    assert_fail(
+        &body,
+        -1,
+        "카드정보 인증 및 빌키 발급에 실패하였습니다. [F112]유효하지않은 카드번호를 입력하셨습니다. (card_bin 없음)",
+    );
     let (_, body) = api
         .post(
             "/subscribe/customers/k-pg",
@@ -128,7 +138,7 @@ async fn issue_failures() {
         .await;
     assert_eq!(body["code"], 1);
     assert!(body["message"].as_str().unwrap().contains("expiry"));
-    for uid in ["k-af", "k-inv", "k-pg", "k-miss"] {
+    for uid in ["k-af", "k-inv", "k-guide", "k-pg", "k-miss"] {
         let (_, got) = api.get(&format!("/subscribe/customers/{uid}")).await;
         assert_eq!(got["code"], 1, "{uid} must not exist");
     }

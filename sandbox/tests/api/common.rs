@@ -12,11 +12,20 @@ use reqwest::{Client, RequestBuilder};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 
-pub const CARD: &str = "1234-1234-1234-1234";
-pub const CARD_MASK: &str = "123412******1234";
+/// A domestic (BC) card number the PG accepts: a valid Luhn check digit.
+pub const CARD: &str = "9410-1234-5678-9010";
+pub const CARD_MASK: &str = "941012******9010";
 pub const DECLINE_CARD: &str = "4000-0000-0000-0002";
 pub const AUTH_FAIL_CARD: &str = "4000-0000-0000-0069";
 pub const EXPIRY: &str = "2099-12";
+
+/// The live prefixes of a refused card (key-in payment, billing-key issue) and the PG's detail
+/// for a number it has no BIN for.
+pub const KEY_IN_REFUSED: &str = "카드정보 인증에 실패하였습니다.";
+pub const ISSUE_REFUSED: &str = "카드정보 인증 및 빌키 발급에 실패하였습니다.";
+pub const NO_BIN: &str = "[F112]유효하지않은 카드번호를 입력하셨습니다. (card_bin 없음)";
+/// The PG's detail for the authentication-failure test card.
+pub const AUTH_FAILED: &str = "[F113]본인의 신용카드 확인중 오류가 발생하였습니다.";
 
 pub const DUPLICATE: &str =
     "이미 주문이 이루어진 건입니다. (동일한 merchant_uid로 결제 또는 취소된 기록이 있습니다)";

@@ -298,7 +298,7 @@ async fn response_delay_applies_to_the_api_only() {
 #[tokio::test]
 async fn card_secrets_never_appear() {
     let api = Api::start().await;
-    let raw_cards = ["9410-1234-5678-9876", DECLINE_CARD, AUTH_FAIL_CARD];
+    let raw_cards = ["9410-1234-5678-9879", DECLINE_CARD, AUTH_FAIL_CARD];
     let birth = "1234509876";
     let pwd = "47";
     let mut answers = String::new();
@@ -357,7 +357,7 @@ async fn card_secrets_never_appear() {
                 .unwrap(),
         );
     }
-    assert!(ledger.contains("941012******9876"), "the mask is there");
+    assert!(ledger.contains("941012******9879"), "the mask is there");
     assert!(answers.contains("400000******0002"));
     for text in [&answers, &ledger, &exchanges, &inspected] {
         for card in raw_cards {

@@ -4,6 +4,7 @@
 mod auth;
 mod billing_keys;
 mod binary;
+mod by_status;
 mod cancel;
 mod common;
 mod execution;

@@ -1,12 +1,13 @@
-//! Webhooks: JSON and form bodies, `notice_url` vs. the configured URL, retries, refunds with
-//! `enable_webhook`, the delivery record and the HTTP inspection routes.
+//! Webhooks: JSON and form bodies, `notice_url` vs. the configured URL, retries, approvals of
+//! `onetime` / `again`, refunds with `enable_webhook`, the delivery record and the HTTP
+//! inspection routes.
 
 use std::time::{Duration, Instant};
 
 use iamport_sandbox::{SandboxConfig, WebhookFormat};
 use serde_json::{Value, json};
 
-use crate::common::{Api, CARD, DECLINE_CARD, Receiver, client, ok};
+use crate::common::{AUTH_FAIL_CARD, Api, CARD, DECLINE_CARD, Receiver, client, ok};
 
 const DAY: i64 = 86_400;
 
@@ -189,6 +190,119 @@ async fn retries_on_errors_and_non_200() {
     assert_eq!(api.ledger_for("rt-4")[0]["status"], "paid");
 }
 
+/// Facts §7: an approved payment is notified to its `notice_url`, else to the configured URL;
+/// a declined one (and a refused request) sends nothing. Same format, retries and records as
+/// the schedules' webhooks.
+#[tokio::test]
+async fn approvals_of_onetime_and_again() {
+    let mut hooks = Receiver::start().await;
+    let api = Api::start_with(SandboxConfig {
+        webhook_url: Some(hooks.url("/console")),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let body_of = |imp_uid: &Value, merchant_uid: &str| {
+        format!(
+            r#"{{"imp_uid":"{}","merchant_uid":"{merchant_uid}","status":"paid"}}"#,
+            imp_uid.as_str().unwrap()
+        )
+    };
+
+    // A key-in payment, one with its own notice_url, one that also issues a key, a charge of
+    // that key: four approvals.
+    let a = ok(&api.onetime("ap-1", CARD, 1000).await).clone();
+    let (_, b) = api
+        .post(
+            "/subscribe/payments/onetime",
+            &json!({"merchant_uid": "ap-2", "amount": 1000, "card_number": CARD,
+                    "expiry": "2099-12", "notice_url": hooks.url("/notice")}),
+        )
+        .await;
+    let b = ok(&b).clone();
+    let (_, c) = api
+        .post(
+            "/subscribe/payments/onetime",
+            &json!({"merchant_uid": "ap-3", "amount": 1000, "card_number": CARD,
+                    "expiry": "2099-12", "customer_uid": "ap-key"}),
+        )
+        .await;
+    let c = ok(&c).clone();
+    let d = ok(&api.again("ap-key", "ap-4", 2000).await).clone();
+    // Nothing for a decline, a duplicate order or a refused card.
+    assert_eq!(
+        ok(&api.onetime("ap-5", DECLINE_CARD, 1000).await)["status"],
+        "failed"
+    );
+    api.issue("ap-declines", DECLINE_CARD).await;
+    assert_eq!(
+        ok(&api.again("ap-declines", "ap-6", 1000).await)["status"],
+        "failed"
+    );
+    assert_eq!(api.onetime("ap-1", CARD, 1000).await["code"], 1);
+    assert_eq!(api.onetime("ap-7", AUTH_FAIL_CARD, 1000).await["code"], -1);
+    api.sb.settle().await;
+
+    let got = hooks.received();
+    let seen: Vec<(&str, &str)> = got
+        .iter()
+        .map(|h| (h.path.as_str(), h.body.as_str()))
+        .collect();
+    let expected = [
+        ("/console", body_of(&a["imp_uid"], "ap-1")),
+        ("/notice", body_of(&b["imp_uid"], "ap-2")),
+        ("/console", body_of(&c["imp_uid"], "ap-3")),
+        ("/console", body_of(&d["imp_uid"], "ap-4")),
+    ];
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(p, b)| (*p, b.as_str())).collect();
+    assert_eq!(seen, expected);
+    assert!(got.iter().all(|h| h.content_type == "application/json"));
+    let deliveries = api.sb.webhook_deliveries();
+    assert_eq!(deliveries.len(), 4);
+    assert!(
+        deliveries
+            .iter()
+            .all(|d| d.status == Some(200) && d.attempt == 1 && d.error.is_none())
+    );
+
+    // The configured format and retries apply to approvals as to every webhook.
+    api.sb.set_webhook_format(WebhookFormat::Form);
+    api.sb.set_webhook_retries(1);
+    hooks.answer_with(&[503]);
+    let e = ok(&api.onetime("ap-8", CARD, 1000).await).clone();
+    api.sb.settle().await;
+    let got = hooks.received();
+    assert_eq!(got.len(), 2, "one retry after the 503");
+    assert_eq!(
+        got[1].body,
+        format!(
+            "imp_uid={}&merchant_uid=ap-8&status=paid",
+            e["imp_uid"].as_str().unwrap()
+        )
+    );
+    let tail: Vec<(Option<u16>, u32)> = api.sb.webhook_deliveries()[4..]
+        .iter()
+        .map(|d| (d.status, d.attempt))
+        .collect();
+    assert_eq!(tail, [(Some(503), 1), (Some(200), 2)]);
+
+    // Without a configured URL only a notice_url gets one.
+    api.sb.set_webhook_url(None);
+    ok(&api.onetime("ap-9", CARD, 1000).await);
+    let (_, f) = api
+        .post(
+            "/subscribe/payments/onetime",
+            &json!({"merchant_uid": "ap-10", "amount": 1000, "card_number": CARD,
+                    "expiry": "2099-12", "notice_url": hooks.url("/only-this")}),
+        )
+        .await;
+    ok(&f);
+    api.sb.settle().await;
+    let got = hooks.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].path, "/only-this");
+    assert!(got[0].body.contains("merchant_uid=ap-10&status=paid"));
+}
+
 #[tokio::test]
 async fn refunds_with_enable_webhook() {
     let mut hooks = Receiver::start().await;
@@ -199,6 +313,11 @@ async fn refunds_with_enable_webhook() {
     .await;
     api.issue("cw", CARD).await;
     ok(&api.again("cw", "cw-1", 5000).await);
+    // The approval's own webhook (see `approvals_of_onetime_and_again`) comes first.
+    api.sb.settle().await;
+    let approval = hooks.received();
+    assert_eq!(approval.len(), 1);
+    assert!(approval[0].body.contains(r#""status":"paid""#));
     let (_, body) = api
         .post(
             "/payments/cancel",

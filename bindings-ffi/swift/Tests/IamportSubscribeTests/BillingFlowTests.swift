@@ -10,7 +10,7 @@ final class BillingFlowTests: XCTestCase {
 
         _ = try await client.issueBillingKey(request: IssueBillingKeyRequest(
             customerUid: "customer-42",
-            card: CardDetails(cardNumber: "1234-1234-1234-1234", expiry: "2030-12",
+            card: CardDetails(cardNumber: "4111-1111-1111-1111", expiry: "2030-12",
                               birth: "820213", pwd2digit: "00"),
             pg: .nice(mid: nil)
         ))
@@ -38,7 +38,7 @@ final class BillingFlowTests: XCTestCase {
     }
 
     func testCardDataIsMasked() {
-        let card = CardDetails(cardNumber: "4111-2222-3333-4444", expiry: "2031-07",
+        let card = CardDetails(cardNumber: "4111-2222-3333-4448", expiry: "2031-07",
                                birth: "820213", pwd2digit: "37", cvc: "987")
         for text in [String(describing: card), String(reflecting: card), "\(card)"] {
             for secret in ["4111", "2222", "3333", "2031", "820213", "37", "987"] {
@@ -48,6 +48,6 @@ final class BillingFlowTests: XCTestCase {
         var dumped = ""
         dump(card, to: &dumped)
         XCTAssertFalse(dumped.contains("2222"), dumped)
-        XCTAssertEqual(card.cardNumber.description, "****-****-****-4444")
+        XCTAssertEqual(card.cardNumber.description, "****-****-****-4448")
     }
 }

@@ -55,7 +55,7 @@ class BillingFlowTest {
         val sandbox = Sandbox.start()
         try {
             Client(sandbox.clientOptions()).use { client ->
-                val ok = chargeMonthly(client, "customer-42", "1234-1234-1234-1234", "order-2026-11-42")
+                val ok = chargeMonthly(client, "customer-42", "4111-1111-1111-1111", "order-2026-11-42")
                 assertTrue(ok.startsWith("paid imps_") && ok.endsWith(" 9900"), ok)
                 val declined = chargeMonthly(client, "customer-43", "4000-0000-0000-0002", "order-2026-11-43")
                 assertEquals("declined: [테스트] 카드 한도초과", declined)

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.assertThrows
 import java.math.BigDecimal
 
 class MaskingTest {
-    private val pan = "4111-2222-3333-4444"
+    private val pan = "4111-2222-3333-4448"
     private val secrets = listOf("4111", "2222", "3333", "411122223333", "2031-07", "203107", "820213", "37", "987", "s3cr3t-imp")
 
     private fun assertMasked(text: String, values: List<String> = secrets) {
@@ -40,14 +40,14 @@ class MaskingTest {
 
     @Test
     fun wrappersPrintMasks() {
-        assertEquals("****-****-****-4444", CardNumber(pan).toString())
+        assertEquals("****-****-****-4448", CardNumber(pan).toString())
         assertEquals("****", CardNumber("4111").toString())
         assertEquals("****-**", Expiry("2031-07").toString())
         assertEquals("******", Birth("820213").toString())
         assertEquals("**", Pwd2Digit("37").toString())
         assertEquals("***", Cvc("987").toString())
         assertEquals("[redacted]", ImpSecret("s3cr3t-imp").toString())
-        assertEquals("4444", CardNumber(pan).last4())
+        assertEquals("4448", CardNumber(pan).last4())
         assertEquals(CardNumber(pan), CardNumber(pan))
         assertNotEquals(Birth("37") as Any, Pwd2Digit("37") as Any)
     }
@@ -67,7 +67,7 @@ class MaskingTest {
         )
         assertMasked(schedule.toString())
         assertMasked(schedule.copy(schedules = schedule.schedules + schedule.schedules).toString())
-        assertEquals(true, schedule.toString().contains("****-****-****-4444"), schedule.toString())
+        assertEquals(true, schedule.toString().contains("****-****-****-4448"), schedule.toString())
     }
 
     @Test
@@ -112,7 +112,7 @@ class MaskingTest {
                 }
                 // A charge that reached the API: its payment carries only the API's masked number.
                 val paid = client.payOnetime(PayOnetimeRequest(merchantUid = "o2", amount = BigDecimal(3000), card = card))
-                assertEquals("411122******4444", paid.cardNumber)
+                assertEquals("411122******4448", paid.cardNumber)
             }
         } finally {
             sandbox.stop()

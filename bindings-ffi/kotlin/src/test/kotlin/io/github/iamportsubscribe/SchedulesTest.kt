@@ -226,6 +226,34 @@ class SchedulesTest {
         assertEquals(3, actedOn)
     }
 
+    @Test
+    fun approvedChargesAreNotifiedAndDeclinedOnesAreNot() = runBlocking {
+        val paid = client.payOnetime(PayOnetimeRequest(merchantUid = "ap-1", amount = BigDecimal(3000), card = card()))
+        client.issueBillingKey(IssueBillingKeyRequest(customerUid = "ap-c", card = card()))
+        val again = client.payAgain(PayAgainRequest(customerUid = "ap-c", merchantUid = "ap-2", amount = BigDecimal(9900)))
+        // A decline is an ordinary payment failure: no webhook.
+        client.issueBillingKey(IssueBillingKeyRequest(customerUid = "ap-d", card = card("4000-0000-0000-0002")))
+        assertThrows<IamportException.CardDeclined> {
+            runBlocking { client.payAgain(PayAgainRequest(customerUid = "ap-d", merchantUid = "ap-3", amount = BigDecimal(1000))) }
+        }
+        // The approvals' webhooks go out in the background, as the live API sends them.
+        sandbox.settle()
+
+        val deliveries = sandbox.webhookDeliveries()
+        assertEquals(
+            listOf(
+                """{"imp_uid":"${paid.impUid}","merchant_uid":"ap-1","status":"paid"}""",
+                """{"imp_uid":"${again.impUid}","merchant_uid":"ap-2","status":"paid"}""",
+            ),
+            deliveries.map { it.body },
+        )
+        assertTrue(deliveries.all { it.status?.toInt() == 200 && it.url == receiver.url && it.attempt == 1u && it.error == null })
+        val received = receiver.received()
+        assertEquals(deliveries.map { it.body }, received.map { String(it.second, Charsets.UTF_8) })
+        val verified = received.map { (contentType, body) -> client.verifyWebhook(body, contentType) }
+        assertEquals(listOf(paid.impUid to "paid", again.impUid to "paid"), verified.map { it.dedupeKey })
+    }
+
     /** The core of the README's Ktor handler: verify, then act once per (imp_uid, reported status). */
     private suspend fun handleWebhook(client: Client, body: ByteArray, contentType: String, seen: MutableSet<Pair<String, String>>): Boolean {
         val verified = client.verifyWebhook(body, contentType)
@@ -251,16 +279,16 @@ class SchedulesTest {
         val mismatched = assertThrows<IamportException.InvalidRequest> {
             runBlocking { client.verifyWebhook("""{"imp_uid":"$imp","merchant_uid":"order-other","status":"paid"}""", "application/json") }
         }
-        assertEquals("merchant_uid", mismatched.field)
+        assertEquals("merchantUid", mismatched.field)
 
         // Unparseable bodies are refused before anything is sent.
         val before = sandbox.totalRequests()
         val cases = listOf(
             Triple("""{"imp_uid": 12""".toByteArray(), "application/json", "body"),
             Triple(byteArrayOf(0xff.toByte(), 0xfe.toByte()), "application/json", "body"),
-            Triple("""{"merchant_uid":"order-hook","status":"paid"}""".toByteArray(), "application/json", "imp_uid"),
+            Triple("""{"merchant_uid":"order-hook","status":"paid"}""".toByteArray(), "application/json", "impUid"),
             Triple("imp_uid=$imp&merchant_uid=order-hook".toByteArray(), "application/x-www-form-urlencoded", "status"),
-            Triple("imp_uid=$imp".toByteArray(), "text/plain", "content_type"),
+            Triple("imp_uid=$imp".toByteArray(), "text/plain", "contentType"),
         )
         for ((body, contentType, field) in cases) {
             val e = assertThrows<IamportException.InvalidRequest> { runBlocking { client.verifyWebhook(body, contentType) } }
@@ -284,6 +312,6 @@ class SchedulesTest {
         val tooMany = assertThrows<IamportException.InvalidRequest> {
             runBlocking { client.getPayments((1..101).map { "imps_%012d".format(it) }) }
         }
-        assertEquals("imp_uids", tooMany.field)
+        assertEquals("impUids", tooMany.field)
     }
 }
