@@ -217,6 +217,24 @@ impl From<PyErr> for OutError {
 
 type R<T> = Result<T, OutError>;
 
+/// `fn serialize_<narrow>(v)` as `self.serialize_<wide>(v.into())`.
+macro_rules! widen {
+    ($($method:ident($narrow:ty)),* => $wide_method:ident($wide:ty)) => {$(
+        fn $method(self, v: $narrow) -> R<Self::Ok> {
+            self.$wide_method(<$wide>::from(v))
+        }
+    )*};
+}
+
+/// `fn serialize_<scalar>(v)` as the Python object pyo3 converts `v` to.
+macro_rules! to_python {
+    ($($method:ident($ty:ty)),*) => {$(
+        fn $method(self, v: $ty) -> R<Self::Ok> {
+            Ok(v.into_bound_py_any(self.py)?)
+        }
+    )*};
+}
+
 impl<'a, 'py> ser::Serializer for &'a Out<'py> {
     type Ok = Bound<'py, PyAny>;
     type Error = OutError;
@@ -228,39 +246,16 @@ impl<'a, 'py> ser::Serializer for &'a Out<'py> {
     type SerializeStruct = Struct<'a, 'py>;
     type SerializeStructVariant = Impossible<Self::Ok, OutError>;
 
-    fn serialize_bool(self, v: bool) -> R<Self::Ok> {
-        Ok(v.into_bound_py_any(self.py)?)
-    }
-    fn serialize_i8(self, v: i8) -> R<Self::Ok> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> R<Self::Ok> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> R<Self::Ok> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i64(self, v: i64) -> R<Self::Ok> {
-        Ok(v.into_bound_py_any(self.py)?)
-    }
-    fn serialize_u8(self, v: u8) -> R<Self::Ok> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> R<Self::Ok> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> R<Self::Ok> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u64(self, v: u64) -> R<Self::Ok> {
-        Ok(v.into_bound_py_any(self.py)?)
-    }
-    fn serialize_f32(self, v: f32) -> R<Self::Ok> {
-        self.serialize_f64(f64::from(v))
-    }
-    fn serialize_f64(self, v: f64) -> R<Self::Ok> {
-        Ok(v.into_bound_py_any(self.py)?)
-    }
+    // Every number becomes a Python int or float as it is; narrower types are widened first.
+    widen!(serialize_i8(i8), serialize_i16(i16), serialize_i32(i32) => serialize_i64(i64));
+    widen!(serialize_u8(u8), serialize_u16(u16), serialize_u32(u32) => serialize_u64(u64));
+    widen!(serialize_f32(f32) => serialize_f64(f64));
+    to_python!(
+        serialize_bool(bool),
+        serialize_i64(i64),
+        serialize_u64(u64),
+        serialize_f64(f64)
+    );
     fn serialize_char(self, v: char) -> R<Self::Ok> {
         self.serialize_str(v.encode_utf8(&mut [0; 4]))
     }

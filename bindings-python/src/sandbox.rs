@@ -92,24 +92,12 @@ impl NativeSandbox {
 
     /// Every payment record, in creation order, as `Payment` objects.
     fn ledger(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let rows = self.with(|s| s.ledger())?;
-        let payments = rows
-            .into_iter()
-            .map(serde_json::from_value::<iamport_subscribe::Payment>)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| PyRuntimeError::new_err(format!("unreadable ledger row: {e}")))?;
-        crate::output::to_py(py, &payments).map(Bound::unbind)
+        records::<iamport_subscribe::Payment>(py, self.with(|s| s.ledger())?)
     }
 
     /// Every schedule, in creation order, as `Schedule` objects (due ones run first).
     fn schedules(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let rows = self.with(|s| s.schedules())?;
-        let schedules = rows
-            .into_iter()
-            .map(serde_json::from_value::<iamport_subscribe::Schedule>)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| PyRuntimeError::new_err(format!("unreadable schedule row: {e}")))?;
-        crate::output::to_py(py, &schedules).map(Bound::unbind)
+        records::<iamport_subscribe::Schedule>(py, self.with(|s| s.schedules())?)
     }
 
     /// The most recent API answers, as JSON.
@@ -258,6 +246,19 @@ impl NativeSandbox {
             .map(f)
             .ok_or_else(|| PyRuntimeError::new_err("the sandbox is closed"))
     }
+}
+
+/// The sandbox's JSON records read by core (as a client would read them), as result objects.
+fn records<T: serde::de::DeserializeOwned + serde::Serialize>(
+    py: Python<'_>,
+    rows: Vec<serde_json::Value>,
+) -> PyResult<Py<PyAny>> {
+    let records = rows
+        .into_iter()
+        .map(serde_json::from_value::<T>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyRuntimeError::new_err(format!("unreadable sandbox record: {e}")))?;
+    crate::output::to_py(py, &records).map(Bound::unbind)
 }
 
 fn duration(field: &str, seconds: f64) -> PyResult<Duration> {
