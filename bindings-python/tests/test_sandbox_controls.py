@@ -15,8 +15,9 @@ import iamport_subscribe as iam
 from iamport_subscribe.testing import Sandbox
 
 CARD = "4111-1111-1111-1111"
-# bindings-python/ (in a checkout and in the unpacked sdist, which carries the workspace's crates).
-PACKAGE = Path(__file__).resolve().parent.parent
+# Links to sandbox/src/lib.rs and this package's README.md: the sdist and the installed-package
+# test's copy of tests/ (cp -RL) carry the files themselves, like tests/scenarios.
+SOURCES = Path(__file__).parent / "sources"
 
 
 def test_webhook_format_and_retries_and_schedules() -> None:
@@ -89,14 +90,14 @@ def test_exchanges_record_each_answer_and_the_fault_plan_reads_back(iamport_sand
 
 
 def test_the_python_sandbox_has_every_control_of_the_rust_sandbox() -> None:
-    rust = (PACKAGE.parent / "sandbox" / "src" / "lib.rs").read_text(encoding="utf-8")
+    rust = (SOURCES / "sandbox-lib.rs").read_text(encoding="utf-8")
     impl = rust[rust.index("impl Sandbox {") :]
     methods = re.findall(r"^ {4}pub (?:async )?fn (\w+)", impl, re.M)
     assert len(methods) > 10, "impl Sandbox not found"
     # Rust-only: how the server is started (`Sandbox()` here), its address (`url` here) and its
     # stop (`close` here).
     rust_only = {"start", "start_with", "bind", "local_addr", "shutdown"}
-    readme = (PACKAGE / "README.md").read_text(encoding="utf-8")
+    readme = (SOURCES / "README.md").read_text(encoding="utf-8")
     for name in [m for m in methods if m not in rust_only]:
         assert callable(getattr(Sandbox, name, None)) or isinstance(getattr(Sandbox, name, None), property), (
             f"Sandbox has no {name}"
