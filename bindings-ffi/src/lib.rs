@@ -12,12 +12,16 @@
 mod client;
 mod error;
 mod found;
+#[cfg(feature = "sandbox")]
 mod sandbox;
+mod token;
 
 pub use client::{Client, ClientOptions, RequestOptions};
 pub use error::IamportError;
 pub use found::{FoundBillingKeys, FoundPayments};
+#[cfg(feature = "sandbox")]
 pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat};
+pub use token::{TokenProvider, TokenProviderError};
 
 uniffi::setup_scaffolding!("iamport_subscribe");
 

@@ -182,8 +182,8 @@ impl Sandbox {
     /// Options for a `Client` of this sandbox.
     pub fn client_options(&self) -> ClientOptions {
         ClientOptions {
-            imp_key: self.imp_key.clone(),
-            imp_secret: self.imp_secret.clone(),
+            imp_key: Some(self.imp_key.clone()),
+            imp_secret: Some(self.imp_secret.clone()),
             base_url: Some(self.url.clone()),
             tier: None,
             timeout: None,
