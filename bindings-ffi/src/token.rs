@@ -18,12 +18,21 @@ pub trait TokenProvider: Send + Sync {
 }
 
 /// A token provider's failure. Throw it (or any other exception) from `access_token`.
-#[derive(Debug, thiserror::Error, uniffi::Error)]
+#[derive(Debug, uniffi::Error)]
 pub enum TokenProviderError {
     /// No token could be had; `reason` says why (masked where it looks like a token).
-    #[error("{reason}")]
     Failed { reason: String },
 }
+
+impl std::fmt::Display for TokenProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenProviderError::Failed { reason } => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for TokenProviderError {}
 
 // Any other exception the foreign code throws arrives as this: its text becomes the reason.
 impl From<uniffi::UnexpectedUniFFICallbackError> for TokenProviderError {

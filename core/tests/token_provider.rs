@@ -233,6 +233,7 @@ async fn the_provided_token_never_prints() {
             timeout: Some(Duration::from_secs(5)),
             ..Default::default()
         })
+        .unwrap()
         .pay_onetime(&iamport_subscribe::PayOnetimeRequest {
             merchant_uid: "order-provider-1".into(),
             amount: 9_900.into(),
