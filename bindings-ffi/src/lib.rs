@@ -20,7 +20,9 @@ pub use client::{Client, ClientOptions, RequestOptions};
 pub use error::IamportError;
 pub use found::{FoundBillingKeys, FoundPayments};
 #[cfg(feature = "sandbox")]
-pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat};
+pub use sandbox::{
+    BillingKeyNotFound, Exchange, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat,
+};
 pub use token::{TokenProvider, TokenProviderError};
 
 uniffi::setup_scaffolding!("iamport_subscribe");
