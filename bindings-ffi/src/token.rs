@@ -1,9 +1,26 @@
 //! Access tokens from the app instead of a key and secret (core's `token` module): a foreign
 //! interface that Kotlin and Swift implement with a suspend / async function.
 
-use iamport_subscribe::ProvidedToken;
 use iamport_subscribe::token::TokenFuture;
+use iamport_subscribe::{AccessToken, ProvidedToken};
 use std::sync::Arc;
+
+// Core's type, field for field (the compiler checks the list). Declared here, not in core: uniffi's
+// Kotlin lowers a callback's return value with the binding crate's buffer type, so a type of
+// core's namespace returned by a foreign callback does not compile.
+/// An access token and when it expires, as a token provider returns it. `access_token` prints
+/// as a mask.
+#[uniffi::remote(Record)]
+pub struct ProvidedToken {
+    /// The access token (`access_token` of `POST /users/getToken`).
+    pub access_token: AccessToken,
+    /// When it expires, in unix seconds (`expired_at` of `POST /users/getToken`).
+    pub expired_at: i64,
+    /// The issuer's clock when it handed the token out (`now` of `POST /users/getToken`), when
+    /// known: the lifetime is then `expired_at - now`, whatever this device's clock says.
+    #[uniffi(default)]
+    pub now: Option<i64>,
+}
 
 /// Supplies access tokens to a client made with `Client::with_token_provider`: typically a
 /// request to the merchant's own backend, which holds the REST API secret. The client calls it

@@ -16,6 +16,7 @@ mod error;
 mod logging;
 mod options;
 mod sandbox;
+mod token;
 mod types;
 
 use napi::bindgen_prelude::{Env, PromiseRaw};

@@ -1063,6 +1063,11 @@ fn grant_from_provider(provided: ProvidedToken) -> Result<TokenGrant> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
     });
+    if provided.expired_at > rules::MAX_TIMESTAMP {
+        return Err(refuse(
+            "an expiry after the year 9999: unix time is in seconds, not milliseconds",
+        ));
+    }
     if provided.expired_at <= now {
         return Err(refuse("an access token that has already expired"));
     }

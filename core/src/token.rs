@@ -29,8 +29,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// What a [`TokenProvider`] returns: an access token and when it expires.
+// (bindings-ffi declares it to uniffi as a remote record: a callback's return type must belong to
+// the binding's own crate.)
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ProvidedToken {
     /// The access token (`access_token` of `POST /users/getToken`). Printed as a mask.
     pub access_token: AccessToken,
@@ -40,7 +41,6 @@ pub struct ProvidedToken {
     /// `POST /users/getToken`), when known. With it, the token's lifetime is `expired_at - now`
     /// and this machine's clock does not matter; without it, `expired_at` is read against this
     /// machine's clock.
-    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub now: Option<i64>,
 }
 

@@ -127,7 +127,12 @@ async fn a_token_refused_after_the_refresh_is_an_authentication_error() {
     let client = Client::builder()
         .token_provider(move || {
             counted.fetch_add(1, Ordering::SeqCst);
-            async { Ok(ProvidedToken::new("0".repeat(40), i64::MAX)) }
+            async {
+                Ok(ProvidedToken::new(
+                    "0".repeat(40),
+                    iamport_subscribe::rules::MAX_TIMESTAMP,
+                ))
+            }
         })
         .base_url(sandbox.url())
         .retry_policy(RetryPolicy::none())
@@ -183,8 +188,14 @@ async fn an_expired_or_empty_token_from_the_provider_is_refused_before_sending()
     let sandbox = Sandbox::start().await.unwrap();
     for (token, expired_at, what) in [
         ("a".repeat(40), 1_000, "already expired"),
-        (String::new(), i64::MAX, "empty"),
-        ("bad token\n".to_owned(), i64::MAX, "a header cannot carry"),
+        // An expiry in milliseconds by mistake: refused, not cached for ages.
+        ("a".repeat(40), 1_767_225_600_000, "not milliseconds"),
+        (String::new(), 4_000_000_000, "empty"),
+        (
+            "bad token\n".to_owned(),
+            4_000_000_000,
+            "a header cannot carry",
+        ),
     ] {
         let client = Client::builder()
             .token_provider(move || {
@@ -206,7 +217,7 @@ async fn a_provider_and_a_secret_together_are_refused() {
     let err = Client::builder()
         .imp_key("key")
         .imp_secret("secret")
-        .token_provider(|| async { Ok(ProvidedToken::new("t", i64::MAX)) })
+        .token_provider(|| async { Ok(ProvidedToken::new("t", 4_000_000_000)) })
         .build()
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
