@@ -37,6 +37,7 @@ mod ffi;
 #[cfg(feature = "uniffi")]
 #[doc(hidden)]
 pub use ffi::UniFfiTag;
+mod listing;
 mod models;
 mod money;
 mod pg;
@@ -52,6 +53,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
 pub use error::{Error, ErrorKind, Result};
+pub use listing::{MAX_PAYMENTS_WINDOW_SECS, PaymentSorting};
 pub use models::{
     BillingKey, Payment, PaymentCancel, PaymentPage, PaymentStatus, Promotion, Timestamp,
     VbankDeposit,

@@ -655,7 +655,7 @@ impl Client {
 }
 
 /// A lazily paged listing: `fetch(page)` returns the page's items and the next page number.
-fn pages<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + Send + 'static
+pub(crate) fn pages<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + Send + 'static
 where
     T: Send + 'static,
     F: FnMut(u32) -> Fut + Send + 'static,
