@@ -10,7 +10,7 @@
 use crate::client::{Client, NoBody};
 use crate::error::{Error, Result};
 use crate::models::{Payment, PaymentPage, PaymentStatus, Timestamp};
-use crate::schedule::pages;
+use crate::schedule::{flatten_pages, page_batches};
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -214,10 +214,10 @@ impl Client {
     /// Every payment in `status` (`None`: every status) found in `[from, to]` (unix seconds, both
     /// inclusive), in the order of `sorting` (default: most recently started first).
     ///
-    /// `to` defaults to now by the API's clock (as the last token grant told it) and `from` to 90
-    /// days before `to`, the API's own defaults. Any range is accepted: a range longer than the
-    /// API's 90 days is read as consecutive windows, newest first for a descending sorting and
-    /// oldest first otherwise; items are sorted within each window (and across windows when the
+    /// `to` defaults to now by the API's clock (read from a token grant) and `from` to 90 days
+    /// before `to`, the API's own defaults. Any range is accepted: a range longer than the API's
+    /// 90 days is read as consecutive windows, newest first for a descending sorting and oldest
+    /// first otherwise; items are sorted within each window (and across windows when the
     /// sorting's time is the status's, e.g. `paid` payments by `-paid`). Pages of 1000 are
     /// fetched only as the stream is read. Bad arguments are the stream's first and only item
     /// (`InvalidRequest`), before anything is sent.
@@ -228,6 +228,18 @@ impl Client {
         to: Option<Timestamp>,
         sorting: Option<PaymentSorting>,
     ) -> impl Stream<Item = Result<Payment>> + Send + 'static {
+        flatten_pages(self.list_payments_in_pages(status, from, to, sorting))
+    }
+
+    /// [`Client::list_payments`] a page at a time (the API's pages of up to 1000, empty ones
+    /// left out), for callers that hand items on in batches, such as the language bindings.
+    pub fn list_payments_in_pages(
+        &self,
+        status: Option<PaymentStatus>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        sorting: Option<PaymentSorting>,
+    ) -> impl Stream<Item = Result<Vec<Payment>>> + Send + 'static {
         let client = self.clone();
         let checked = status_segment(status.as_ref())
             .map(|_| ())
@@ -243,35 +255,36 @@ impl Client {
             check_range(from, to)?;
             Ok((client, from, to))
         };
-        stream::once(range).flat_map(move |range: Result<(Client, Timestamp, Timestamp)>| {
-            match range {
-                Err(e) => stream::once(async move { Err(e) }).left_stream(),
-                Ok((client, from, to)) => {
-                    let status = status.clone();
-                    stream::iter(windows(from, to, sorting.descending()))
-                        .flat_map(move |(a, b)| {
+        let batches =
+            stream::once(range).flat_map(move |range: Result<(Client, Timestamp, Timestamp)>| {
+                let (client, from, to) = match range {
+                    Ok(range) => range,
+                    Err(e) => return stream::once(async move { Err(e) }).left_stream(),
+                };
+                let status = status.clone();
+                stream::iter(windows(from, to, sorting.descending()))
+                    .flat_map(move |(a, b)| {
+                        let (client, status) = (client.clone(), status.clone());
+                        page_batches(move |page| {
                             let (client, status) = (client.clone(), status.clone());
-                            pages(move |page| {
-                                let (client, status) = (client.clone(), status.clone());
-                                async move {
-                                    let p = client
-                                        .list_payments_page(
-                                            status.as_ref(),
-                                            a,
-                                            b,
-                                            Some(sorting),
-                                            page,
-                                            PAYMENTS_PAGE_SIZE,
-                                        )
-                                        .await?;
-                                    Ok((p.list, p.next))
-                                }
-                            })
+                            async move {
+                                let p = client
+                                    .list_payments_page(
+                                        status.as_ref(),
+                                        a,
+                                        b,
+                                        Some(sorting),
+                                        page,
+                                        PAYMENTS_PAGE_SIZE,
+                                    )
+                                    .await?;
+                                Ok((p.list, p.next))
+                            }
                         })
-                        .right_stream()
-                }
-            }
-        })
+                    })
+                    .right_stream()
+            });
+        batches.filter(|batch| std::future::ready(!matches!(batch, Ok(items) if items.is_empty())))
     }
 }
 

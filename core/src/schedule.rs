@@ -10,10 +10,10 @@ use crate::models::{BillingKey, Payment, PaymentPage, PaymentStatus, Timestamp};
 use crate::money::Amount;
 use crate::pg::Pg;
 use crate::requests::{Buyer, CardDetails, check_amount, check_customer_uid, check_merchant_uid};
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 
@@ -661,33 +661,37 @@ where
     F: FnMut(u32) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(Vec<T>, Option<u32>)>> + Send,
 {
-    struct State<T, F> {
-        fetch: F,
-        buffer: VecDeque<T>,
-        next: Option<u32>,
-    }
-    let state = State {
-        fetch,
-        buffer: VecDeque::new(),
-        next: Some(1),
-    };
-    stream::unfold(state, |mut s| async move {
-        loop {
-            if let Some(item) = s.buffer.pop_front() {
-                return Some((Ok(item), s));
-            }
-            let page = s.next?;
-            match (s.fetch)(page).await {
-                Ok((items, next)) => {
-                    // A server that repeats a page number must not make this loop forever.
-                    s.next = next.filter(|n| *n > page);
-                    s.buffer.extend(items);
-                }
-                Err(e) => {
-                    s.next = None;
-                    return Some((Err(e), s));
-                }
-            }
+    flatten_pages(page_batches(fetch))
+}
+
+/// The items of a stream of pages, in order; an error ends it.
+pub(crate) fn flatten_pages<T, S>(batches: S) -> impl Stream<Item = Result<T>> + Send + 'static
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<Vec<T>>> + Send + 'static,
+{
+    batches.flat_map(|batch| match batch {
+        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Err(e) => stream::once(async move { Err(e) }).right_stream(),
+    })
+}
+
+/// A lazily paged listing, a page at a time: pages 1, 2, ... while the answer names a later
+/// page; a page is fetched only when the stream is polled for it.
+pub(crate) fn page_batches<T, F, Fut>(
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>>> + Send + 'static
+where
+    T: Send + 'static,
+    F: FnMut(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<u32>)>> + Send,
+{
+    stream::unfold((fetch, Some(1)), |(mut fetch, next)| async move {
+        let page = next?;
+        match fetch(page).await {
+            // A server that repeats a page number must not make this loop forever.
+            Ok((items, next)) => Some((Ok(items), (fetch, next.filter(|n| *n > page)))),
+            Err(e) => Some((Err(e), (fetch, None))),
         }
     })
 }

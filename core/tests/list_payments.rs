@@ -167,6 +167,15 @@ async fn pages_are_fetched_lazily_and_every_payment_comes_once() {
     }
     assert_eq!(seen.len(), 2300);
     assert_eq!(listings(&sandbox) - before, 3);
+
+    // A page at a time (as the bindings read it): the API's pages, empty windows left out.
+    let sizes: Vec<usize> = client
+        .list_payments_in_pages(None, Some(from - 200 * DAY as i64), Some(to), None)
+        .map_ok(|page| page.len())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(sizes, [1000, 1000, 300]);
 }
 
 /// Each status is found by its own time; a declined charge is `failed`, a full refund
