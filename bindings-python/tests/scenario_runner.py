@@ -15,7 +15,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 import iamport_subscribe as iam
 from iamport_subscribe.testing import Sandbox
 
-SCENARIO_DIR = Path(__file__).resolve().parents[2] / "tests" / "scenarios"
+# tests/scenarios is a link to the repository's tests/scenarios/, so that the sdist carries the files.
+SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
 ERROR_CLASSES: Dict[str, Type[iam.IamportError]] = {
     "InvalidRequest": iam.InvalidRequestError,
