@@ -51,8 +51,9 @@ pub struct ReconcileArgs {
     /// Where the sorted runs are kept while reconciling (default: the system's temp directory).
     #[arg(long, value_name = "DIR")]
     pub work_dir: Option<PathBuf>,
-    /// Records sorted in memory at once (tests use a small number to exercise the disk).
-    #[arg(long, hide = true, default_value_t = 50_000)]
+    /// Records sorted in memory at once, per sort (tests use a small number to exercise the
+    /// disk).
+    #[arg(long, hide = true, default_value_t = 20_000)]
     pub sort_chunk: usize,
 }
 
@@ -279,22 +280,29 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
     let chunk = args.sort_chunk;
     let io = |what: &str, e: std::io::Error| Exit::failure(format!("{what}: {e}"));
 
-    // 1. The rows, sorted by merchant_uid and by (customer, amount).
-    let mut rows_by_order = Sorter::<Row>::new(work.path(), "rows", chunk);
-    let mut rows_by_charge = Sorter::<Row>::new(work.path(), "rows-by-charge", chunk);
-    let rows = read_results(&args.results, |row| {
-        rows_by_charge
-            .push(
-                charge_key(Some(&row.customer_uid), &row.amount),
-                format!("{:020}", row.line),
-                row.clone(),
-            )
-            .and_then(|()| {
-                let tie = format!("{:020}", row.line);
-                rows_by_order.push(row.merchant_uid.clone(), tie, row)
-            })
-            .map_err(|e| format!("cannot write to the work directory: {e}"))
+    // 1. The rows, sorted by merchant_uid, and (a second read of the file) by customer and
+    // amount. Each sort is finished before the next fills: at most one chunk in memory.
+    let sorted_rows = |name: &'static str, key: fn(&Row) -> String| {
+        let mut sorter = Sorter::<Row>::new(work.path(), name, chunk);
+        let count = read_results(&args.results, |row| {
+            let tie = format!("{:020}", row.line);
+            sorter
+                .push(key(&row), tie, row)
+                .map_err(|e| format!("cannot write to the work directory: {e}"))
+        })?;
+        let sorted = sorter.finish().map_err(|e| io("sorting the rows", e))?;
+        Ok::<_, Exit>((count, sorted))
+    };
+    let (rows, rows_by_order) = sorted_rows("rows", |r| r.merchant_uid.clone())?;
+    let (again, rows_by_charge) = sorted_rows("rows-by-charge", |r| {
+        charge_key(Some(&r.customer_uid), &r.amount)
     })?;
+    if again != rows {
+        return Err(Exit::failure(format!(
+            "{} changed while it was read",
+            args.results.display()
+        )));
+    }
     eprintln!(
         "reconcile: {rows} rows read from {}",
         args.results.display()
@@ -315,6 +323,9 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
             .push(charge.merchant_uid.clone(), charge.imp_uid.clone(), charge)
             .map_err(|e| io("cannot write to the work directory", e))?;
     }
+    let charges = charges
+        .finish()
+        .map_err(|e| io("sorting the payments", e))?;
 
     let mut report = Report {
         json: global.json.then(|| {
@@ -331,14 +342,7 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
 
     // 3. Rows and payments by merchant_uid.
     let mut unmatched = Sorter::<Charge>::new(work.path(), "unmatched", chunk);
-    let mut join = Join::new(
-        rows_by_order
-            .finish()
-            .map_err(|e| io("sorting the rows", e))?,
-        charges
-            .finish()
-            .map_err(|e| io("sorting the payments", e))?,
-    );
+    let mut join = Join::new(rows_by_order, charges);
     while let Some((rows, mut payments)) =
         join.next().map_err(|e| io("reading the work files", e))?
     {
@@ -357,14 +361,10 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
     }
 
     // 4. Payments of no row, by customer and amount: a second charge of a row, or a stray.
-    let mut join = Join::new(
-        rows_by_charge
-            .finish()
-            .map_err(|e| io("sorting the rows", e))?,
-        unmatched
-            .finish()
-            .map_err(|e| io("sorting the payments", e))?,
-    );
+    let unmatched = unmatched
+        .finish()
+        .map_err(|e| io("sorting the payments", e))?;
+    let mut join = Join::new(rows_by_charge, unmatched);
     while let Some((rows, payments)) = join.next().map_err(|e| io("reading the work files", e))? {
         let charged_row = rows.iter().find(|r| r.recorded_paid());
         for p in &payments {
