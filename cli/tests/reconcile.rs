@@ -333,6 +333,37 @@ async fn every_kind_of_difference_is_reported() -> TestResult {
     assert_eq!(summary["rows"], 10);
     assert_eq!(summary["payments_in_window"], 5);
 
+    // A lookup that fails ends the command with its error; the JSON document still parses, with
+    // the findings made so far and the error.
+    sandbox.set_faults(iamport_sandbox::FaultPlan::new(
+        1,
+        vec![iamport_sandbox::FaultRule::new(
+            "GET /payments/findAll/{merchant_uid}",
+            1.0,
+            iamport_sandbox::Fault::ServerError { status: 503 },
+        )],
+    ));
+    let out = iamport(
+        &sandbox,
+        &[
+            "reconcile",
+            &r,
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--json",
+            "--max-retries",
+            "0",
+        ],
+    )
+    .await?;
+    sandbox.clear_faults();
+    assert_eq!(out.code, 7, "{out:?}");
+    let report = out.json();
+    assert_eq!(report["error"]["kind"], "Api", "{out:?}");
+    assert!(report["findings"].is_array(), "{out:?}");
+
     // Bad input is a usage error, nothing reconciled.
     let bad = dir.path().join("bad.csv");
     std::fs::write(

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Global;
 use crate::output::{self, Exit, code};
-use sort::{Join, Sorter};
+use sort::{Join, Sorted, Sorter};
 
 #[derive(Args, Debug)]
 #[command(after_help = "\
@@ -278,7 +278,6 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
             ))
         })?;
     let chunk = args.sort_chunk;
-    let io = |what: &str, e: std::io::Error| Exit::failure(format!("{what}: {e}"));
 
     // 1. The rows, sorted by merchant_uid, and (a second read of the file) by customer and
     // amount. Each sort is finished before the next fills: at most one chunk in memory.
@@ -340,8 +339,64 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
         },
     };
 
+    let compared = compare(
+        &conn.client,
+        &mut report,
+        rows_by_order,
+        charges,
+        rows_by_charge,
+        work.path(),
+        chunk,
+    )
+    .await;
+    drop(work);
+    if let Err(exit) = compared {
+        // The findings so far stay readable: the JSON document ends with the error.
+        if let Some(list) = report.json.take() {
+            list.finish();
+            let error = serde_json::json!({"kind": exit.kind, "message": exit.message});
+            println!(",\n\"error\": {error}}}");
+            return Err(Exit {
+                reported: true,
+                ..exit
+            });
+        }
+        return Err(exit);
+    }
+
+    let findings = report.count();
+    report.summary.clean = findings == 0;
+    let summary = &report.summary;
+    match report.json.take() {
+        Some(list) => {
+            list.finish();
+            let text = serde_json::to_string_pretty(summary)
+                .map_err(|e| Exit::failure(format!("cannot write JSON: {e}")))?;
+            println!(",\n\"summary\": {text}}}");
+        }
+        None => print_summary(summary),
+    }
+    if findings > 0 {
+        if !global.json {
+            eprintln!("reconcile: {findings} difference(s) between the run and Iamport's records");
+        }
+        return Err(Exit::silent(code::DIFFERS));
+    }
+    Ok(())
+}
+
+/// Phases 3 and 4: the merge joins, findings reported as they are found.
+async fn compare(
+    client: &Client,
+    report: &mut Report,
+    rows_by_order: Sorted<Row>,
+    charges: Sorted<Charge>,
+    rows_by_charge: Sorted<Row>,
+    work: &Path,
+    chunk: usize,
+) -> Result<(), Exit> {
     // 3. Rows and payments by merchant_uid.
-    let mut unmatched = Sorter::<Charge>::new(work.path(), "unmatched", chunk);
+    let mut unmatched = Sorter::<Charge>::new(work, "unmatched", chunk);
     let mut join = Join::new(rows_by_order, charges);
     while let Some((rows, mut payments)) =
         join.next().map_err(|e| io("reading the work files", e))?
@@ -357,7 +412,7 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
             }
             continue;
         }
-        check_order(&conn.client, &mut report, &rows, payments).await?;
+        check_order(client, report, &rows, payments).await?;
     }
 
     // 4. Payments of no row, by customer and amount: a second charge of a row, or a stray.
@@ -382,44 +437,34 @@ pub async fn run(global: &Global, args: ReconcileArgs) -> Result<(), Exit> {
                 )?,
                 None => {
                     report.summary.stray_amount += p.amount.as_decimal();
+                    let like = rows.first().map_or_else(String::new, |r| {
+                        format!(
+                            "; line {} has its customer and amount, recorded {}",
+                            r.line, r.status
+                        )
+                    });
                     report.add(
                         Kind::Stray,
                         format!(
-                            "{} belongs to no row of the run{}",
+                            "{} belongs to no row of the run{}{like}",
                             p.describe(),
                             p.customer_uid
                                 .as_deref()
                                 .map(|c| format!(" (customer {c})"))
                                 .unwrap_or_default()
                         ),
-                        rows.first(),
+                        None,
                         Some(p),
                     )?
                 }
             }
         }
     }
-    drop(work);
-
-    let findings = report.count();
-    report.summary.clean = findings == 0;
-    let summary = &report.summary;
-    match report.json.take() {
-        Some(list) => {
-            list.finish();
-            let text = serde_json::to_string_pretty(summary)
-                .map_err(|e| Exit::failure(format!("cannot write JSON: {e}")))?;
-            println!(",\n\"summary\": {text}}}");
-        }
-        None => print_summary(summary),
-    }
-    if findings > 0 {
-        if !global.json {
-            eprintln!("reconcile: {findings} difference(s) between the run and Iamport's records");
-        }
-        return Err(Exit::silent(code::DIFFERS));
-    }
     Ok(())
+}
+
+fn io(what: &str, e: std::io::Error) -> Exit {
+    Exit::failure(format!("{what}: {e}"))
 }
 
 /// One merchant_uid with its row(s) and the window's payments of it.
