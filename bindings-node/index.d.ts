@@ -24,6 +24,8 @@ export type {
   FoundPayments,
   VerifiedWebhook,
   WebhookDelivery,
+  Exchange,
+  LogRecord,
 } from './native'
 
 /** `ready`, `paid`, `failed`, `cancelled`, or a status this version does not know. */
@@ -94,7 +96,7 @@ export declare class Client {
   constructor(options: ClientOptions)
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options?: ClientEnvOptions): Client
-  /** The API this client talks to. */
+  /** The API this client talks to; a user name and password in it are shown as `***`. */
   readonly baseUrl: string
   /**
    * The same client (same connections and access token) with the settings given replaced, e.g.
@@ -130,7 +132,7 @@ export declare class Client {
   schedule(request: ScheduleRequest): Promise<native.Schedule[]>
   /**
    * Revoke the listed scheduled charges (only those of `customerUid`, if given). An empty list
-   * is refused (`INVALID_REQUEST` on `merchant_uids`): use `unscheduleAll`.
+   * is refused (`INVALID_REQUEST` on `merchantUids`): use `unscheduleAll`.
    */
   unschedule(merchantUids: readonly string[], options?: native.UnscheduleOptions): Promise<native.Schedule[]>
   /** Revoke every pending scheduled charge of `customerUid`. */
@@ -182,7 +184,7 @@ export declare class IamportError extends Error {
 export declare class InvalidRequestError extends IamportError {
   constructor(message: string, details?: { field?: string; reason?: string })
   readonly code: 'INVALID_REQUEST'
-  /** The bad field, as core names it (`card_number`, `amount`, ...). */
+  /** The bad field, in the package's camelCase (`cardNumber`, `amount`, `timeoutMs`, ...). */
   readonly field: string
   readonly reason: string
 }
@@ -209,17 +211,40 @@ export declare class CardDeclinedError extends IamportError {
 
 /** The `merchantUid` already has a paid or cancelled payment: the order was not charged again. */
 export declare class DuplicateOrderError extends IamportError {
-  constructor(message: string)
+  constructor(message: string, details?: { merchantUid?: string })
   readonly code: 'DUPLICATE_ORDER'
+  /** The order that was already paid or cancelled. */
+  readonly merchantUid: string
 }
 
 /** Any other failure reported by the API; `message` is the API's text, verbatim. */
 export declare class ApiError extends IamportError {
-  constructor(message: string, details?: { apiCode?: number | null; httpStatus?: number })
-  readonly code: 'API_ERROR'
+  constructor(
+    message: string,
+    details?: { apiCode?: number | null; httpStatus?: number },
+    code?: 'API_ERROR' | 'ALREADY_CANCELLED' | 'RATE_LIMITED',
+  )
+  readonly code: 'API_ERROR' | 'ALREADY_CANCELLED' | 'RATE_LIMITED'
   /** The API's `code`; `null` when the answer was not the API's JSON envelope. */
   readonly apiCode: number | null
   readonly httpStatus: number
+}
+
+/** The payment was already fully refunded: nothing was refunded now. An `ApiError`. */
+export declare class AlreadyCancelledError extends ApiError {
+  constructor(message: string, details?: { apiCode?: number | null; httpStatus?: number })
+  readonly code: 'ALREADY_CANCELLED'
+}
+
+/** HTTP 429, also after the retries: nothing was processed. An `ApiError`. */
+export declare class RateLimitedError extends ApiError {
+  constructor(
+    message: string,
+    details?: { apiCode?: number | null; httpStatus?: number; retryAfterMs?: number | null },
+  )
+  readonly code: 'RATE_LIMITED'
+  /** The server's `Retry-After`, in milliseconds; `null` when it sent none. */
+  readonly retryAfterMs: number | null
 }
 
 /** The request could not be completed on the network. */
@@ -309,6 +334,16 @@ export declare class Sandbox {
   setWebhookUrl(url: string | null): void
   /** Every webhook delivery attempt so far, oldest first. */
   webhookDeliveries(): native.WebhookDelivery[]
+  /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
+  setWebhookFormat(format: 'json' | 'form'): void
+  /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
+  setWebhookRetries(retries: number): void
+  /** Every schedule, in creation order, as `getSchedule` would answer it now. */
+  schedules(): native.Schedule[]
+  /** The most recent API answers (at most 20 000), oldest first. */
+  exchanges(): native.Exchange[]
+  /** The fault plan in force, as `setFaults` took it, or `null`. */
+  faultPlan(): { seed: number; rules: FaultRule[] } | null
   /**
    * Replaces the fault plan: each API request is matched against `rules` in order and the first
    * matching rule whose draw hits decides its fault; the draws start from `seed` (default 0).
@@ -329,3 +364,14 @@ export declare class Sandbox {
   close(): Promise<void>
   toJSON(): { url: string; impKey: string }
 }
+
+/**
+ * Sends the library's log events at `level` (default `'info'`) or above to `logger`: retries are
+ * `info` (`fields.attempt`, `fields.waitMs`, `fields.errorKind`, `fields.merchantUid` for a
+ * charge), ambiguous or unknown charge and refund outcomes `warn`. `null` stops. No event holds
+ * card data or secrets.
+ */
+export declare function setLogger(
+  logger: ((record: native.LogRecord) => void) | null,
+  options?: { level?: native.LogRecord['level'] },
+): void

@@ -56,16 +56,32 @@ class CardDeclinedError extends IamportError {
 }
 
 class DuplicateOrderError extends IamportError {
-  constructor(message) {
+  constructor(message, { merchantUid } = {}) {
     super(message, 'DUPLICATE_ORDER')
+    this.merchantUid = merchantUid ?? null
   }
 }
 
 class ApiError extends IamportError {
-  constructor(message, { apiCode, httpStatus } = {}) {
-    super(message, 'API_ERROR')
+  constructor(message, { apiCode, httpStatus } = {}, code = 'API_ERROR') {
+    super(message, code)
     this.apiCode = apiCode ?? null
     this.httpStatus = httpStatus ?? null
+  }
+}
+
+/** The payment was already fully refunded; an `ApiError`. */
+class AlreadyCancelledError extends ApiError {
+  constructor(message, details = {}) {
+    super(message, details, 'ALREADY_CANCELLED')
+  }
+}
+
+/** HTTP 429 after the retries; nothing was processed. An `ApiError`. */
+class RateLimitedError extends ApiError {
+  constructor(message, details = {}) {
+    super(message, details, 'RATE_LIMITED')
+    this.retryAfterMs = details.retryAfterMs ?? null
   }
 }
 
@@ -96,6 +112,8 @@ const classes = {
   NOT_FOUND: NotFoundError,
   CARD_DECLINED: CardDeclinedError,
   DUPLICATE_ORDER: DuplicateOrderError,
+  ALREADY_CANCELLED: AlreadyCancelledError,
+  RATE_LIMITED: RateLimitedError,
   API_ERROR: ApiError,
   NETWORK: NetworkError,
   TIMEOUT: TimeoutError,
@@ -113,15 +131,104 @@ function invalid(field, reason) {
   return new InvalidRequestError(`invalid request: ${field} ${reason}`, { field, reason })
 }
 
-/** A native outcome's value, or its error thrown as its class. */
-function settled(outcome) {
-  if (outcome.error) {
-    const error = fromNative(outcome.error)
-    // The stack starts at the client's method, not in this file's helpers.
-    Error.captureStackTrace(error, settled)
-    throw error
+/** The error class of a refused or failed call, its stack starting at the client's method. */
+function thrown(nativeError, method) {
+  if (typeof nativeError === 'string') return new Error(nativeError)
+  const error = fromNative(nativeError)
+  Error.captureStackTrace(error, method)
+  return error
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+// Every call of this realm is numbered; its promise waits here until the native side delivers
+// its result. The native side delivers results in batches (one wakeup of the event loop for all
+// that finished meanwhile) through a weak threadsafe function, so a ref'd timer keeps the process
+// alive while any call is pending, as an ordinary pending request would.
+const pending = new Map()
+let lastId = 0
+const keepAlive = setInterval(() => {}, 1 << 30)
+keepAlive.unref()
+
+// Results arrive compact: each struct as the array of its field values in declaration order
+// (filling an array costs the native side far less than setting named properties one by one).
+// These constructors, generated once from the same shapes (`native.resultShapes()`), turn them
+// into the plain objects the API returns: every key present, `null` when absent, times as `Date`.
+const constructors = {}
+for (const [name, fields] of Object.entries(native.resultShapes())) {
+  const body = fields.map(([key, kind, inner], i) => {
+    const v = `a[${i}]`
+    const value = {
+      v: `${v} ?? null`,
+      d: `${v} == null ? null : new Date(${v} * 1000)`,
+      s: `${v} == null ? null : c[${JSON.stringify(inner)}](${v})`,
+      S: `${v} == null ? [] : ${v}.map(c[${JSON.stringify(inner)}])`,
+    }[kind]
+    return `${JSON.stringify(key)}: ${value}`
+  })
+  // eslint-disable-next-line no-new-func -- the shapes are the package's own, not user input
+  constructors[name] = new Function('c', `return function ${name}(a) {\n  return {\n    ${body.join(',\n    ')}\n  }\n}`)(
+    constructors,
+  )
+}
+
+/** A result in its API form: `constructor` names how it was compacted (`''`: it was not). */
+function expand(value, constructor) {
+  if (constructor === '') return value
+  if (constructor.endsWith('[]')) return value.map(constructors[constructor.slice(0, -2)])
+  return constructors[constructor](value)
+}
+
+/** `[id, value, error, constructor, ...]` from the native side. */
+function settle(batch) {
+  for (let i = 0; i < batch.length; i += 4) {
+    const call = pending.get(batch[i])
+    if (call === undefined) continue
+    pending.delete(batch[i])
+    if (batch[i + 2] !== null) {
+      call.reject(batch[i + 2])
+      continue
+    }
+    let value
+    try {
+      value = expand(batch[i + 1], batch[i + 3])
+    } catch (e) {
+      call.reject(String(e))
+      continue
+    }
+    call.resolve(value)
   }
-  return outcome.value
+  if (pending.size === 0) keepAlive.unref()
+}
+
+const dispatcher = native.createDispatcher(settle)
+
+/** A call's value; its failure thrown as its error class, from the caller's frame. */
+async function run(start) {
+  try {
+    return await call(start)
+  } catch (e) {
+    throw thrown(e, run)
+  }
+}
+
+/**
+ * Starts a native call: `start(id)` returns the refusal of its arguments (nothing was sent) or
+ * `null`; the promise settles with the value, or rejects with the native error data.
+ */
+function call(start) {
+  lastId = (lastId + 1) >>> 0
+  const id = lastId
+  return new Promise((resolve, reject) => {
+    const refused = start(id)
+    if (refused !== null) {
+      reject(refused)
+      return
+    }
+    pending.set(id, { resolve, reject })
+    if (pending.size === 1) keepAlive.ref()
+  })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,12 +302,12 @@ function withCardDetails(request) {
 
 /**
  * The items of a paged listing, one native call per page, made only when the reader has taken
- * every item of the previous page. `fetch(page)` settles with `{ list, next }` (1-based pages).
+ * every item of the previous page. `fetch(page)` resolves with `{ list, next }` (1-based pages).
  */
 async function* paged(fetch) {
   let page = 1
   while (page !== null) {
-    const { list, next } = settled(await fetch(page))
+    const { list, next } = await fetch(page)
     yield* list
     // A server that repeats a page number must not make this loop forever (as core does).
     page = next !== null && next > page ? next : null
@@ -242,12 +349,12 @@ class Client {
     this.#native =
       options != null && options[nativeClient] instanceof native.NativeClient
         ? options[nativeClient]
-        : created(native.createClient(options))
+        : created(native.createClient(options, false, dispatcher))
   }
 
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options) {
-    return new Client({ [nativeClient]: created(native.createClientFromEnv(options)) })
+    return new Client({ [nativeClient]: created(native.createClient(options, true, dispatcher)) })
   }
 
   /** The API this client talks to. */
@@ -264,100 +371,100 @@ class Client {
   }
 
   async payOnetime(request) {
-    return settled(await this.#native.payOnetime(withCardDetails(request)))
+    return await run((id) => this.#native.payOnetime(id, withCardDetails(request)))
   }
 
   async issueBillingKey(request) {
-    return settled(await this.#native.issueBillingKey(withCardDetails(request)))
+    return await run((id) => this.#native.issueBillingKey(id, withCardDetails(request)))
   }
 
   async getBillingKey(customerUid) {
-    return settled(await this.#native.getBillingKey(customerUid))
+    return await run((id) => this.#native.getBillingKey(id, customerUid))
   }
 
   async deleteBillingKey(customerUid, reason) {
-    return settled(await this.#native.deleteBillingKey(customerUid, reason))
+    return await run((id) => this.#native.deleteBillingKey(id, customerUid, reason))
   }
 
   async payAgain(request) {
-    return settled(await this.#native.payAgain(request))
+    return await run((id) => this.#native.payAgain(id, request))
   }
 
   async getPayment(impUid) {
-    return settled(await this.#native.getPayment(impUid))
+    return await run((id) => this.#native.getPayment(id, impUid))
   }
 
   async findPayment(merchantUid, status) {
-    return settled(await this.#native.findPayment(merchantUid, status))
+    return await run((id) => this.#native.findPayment(id, merchantUid, status))
   }
 
   async findAllPayments(merchantUid, status) {
-    return settled(await this.#native.findAllPayments(merchantUid, status))
+    return await run((id) => this.#native.findAllPayments(id, merchantUid, status))
   }
 
   async cancelPayment(request) {
-    return settled(await this.#native.cancelPayment(request))
+    return await run((id) => this.#native.cancelPayment(id, request))
   }
 
   async checkCredentials() {
-    settled(await this.#native.checkCredentials())
+    await run((id) => this.#native.checkCredentials(id))
   }
 
   async schedule(request) {
-    return settled(await this.#native.schedule(withCardDetails(request)))
+    return await run((id) => this.#native.schedule(id, withCardDetails(request)))
   }
 
   async unschedule(merchantUids, options) {
-    return settled(await this.#native.unschedule(merchantUids, options))
+    return await run((id) => this.#native.unschedule(id, merchantUids, options))
   }
 
   async unscheduleAll(customerUid) {
-    return settled(await this.#native.unscheduleAll(customerUid))
+    return await run((id) => this.#native.unscheduleAll(id, customerUid))
   }
 
   async getSchedule(merchantUid) {
-    return settled(await this.#native.getSchedule(merchantUid))
+    return await run((id) => this.#native.getSchedule(id, merchantUid))
   }
 
   async updateSchedule(merchantUid, scheduleAt) {
-    return settled(await this.#native.updateSchedule(merchantUid, scheduleAt))
+    return await run((id) => this.#native.updateSchedule(id, merchantUid, scheduleAt))
   }
 
   async reschedule(merchantUid, scheduleAt) {
-    return settled(await this.#native.reschedule(merchantUid, scheduleAt))
+    return await run((id) => this.#native.reschedule(id, merchantUid, scheduleAt))
   }
 
   async retrySchedule(merchantUid) {
-    return settled(await this.#native.retrySchedule(merchantUid))
+    return await run((id) => this.#native.retrySchedule(id, merchantUid))
   }
 
   listSchedules(options) {
     const client = this.#native
     const window = snapshot(options)
-    return paged((page) => client.listSchedulesPage(window, page))
+    return paged((page) => run((id) => client.listSchedulesPage(id, window, page)))
   }
 
   listSchedulesByCustomer(customerUid, options) {
     const client = this.#native
     const window = snapshot(options)
-    return paged((page) => client.listSchedulesByCustomerPage(customerUid, window, page))
+    return paged((page) => run((id) => client.listSchedulesByCustomerPage(id, customerUid, window, page)))
   }
 
   listCustomerPayments(customerUid) {
     const client = this.#native
-    return paged((page) => client.listCustomerPaymentsPage(customerUid, page))
+    return paged((page) => run((id) => client.listCustomerPaymentsPage(id, customerUid, page)))
   }
 
   async getBillingKeys(customerUids) {
-    return settled(await this.#native.getBillingKeys(customerUids))
+    return await run((id) => this.#native.getBillingKeys(id, customerUids))
   }
 
   async getPayments(impUids) {
-    return settled(await this.#native.getPayments(impUids))
+    return await run((id) => this.#native.getPayments(id, impUids))
   }
 
   async verifyWebhook(body, contentType) {
-    return settled(await this.#native.verifyWebhook(webhookBody(body), contentType))
+    return await run((id) => this.#native.verifyWebhook(id, webhookBody(body), contentType))
   }
 
   toJSON() {
@@ -474,6 +581,32 @@ class Sandbox {
     return this.#native.webhookDeliveries()
   }
 
+  /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
+  setWebhookFormat(format) {
+    if (format !== 'json' && format !== 'form') throw new TypeError("format must be 'json' or 'form'")
+    this.#native.setWebhookFormat(format)
+  }
+
+  /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
+  setWebhookRetries(retries) {
+    this.#native.setWebhookRetries(wholeNumber('retries', retries))
+  }
+
+  /** Every schedule, in creation order, as `getSchedule` would answer it now. */
+  schedules() {
+    return this.#native.schedules()
+  }
+
+  /** The most recent API answers (at most 20 000), oldest first. */
+  exchanges() {
+    return this.#native.exchanges()
+  }
+
+  /** The fault plan in force (`{ seed, rules }`, as `setFaults` took it), or `null`. */
+  faultPlan() {
+    return this.#native.faultPlan()
+  }
+
   /**
    * Replaces the fault plan: from the next API request on, each request is matched against
    * `rules` in order (`{ route, probability, fault: { type, ... } }`, `route` as in
@@ -525,7 +658,27 @@ class Sandbox {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Logging
+
+const levels = ['error', 'warn', 'info', 'debug', 'trace']
+
+/**
+ * Sends the library's log events at `level` (default `'info'`) or above to `logger` as
+ * `{ level, target, message, fields }`: retries are `info` (`fields.attempt`, `waitMs`,
+ * `errorKind`, `merchantUid`), ambiguous or unknown charge and refund outcomes `warn`. `null`
+ * stops. No event holds card data or secrets.
+ */
+function setLogger(logger, { level = 'info', ...rest } = {}) {
+  if (logger !== null && typeof logger !== 'function') throw new TypeError('logger must be a function or null')
+  const unknown = Object.keys(rest)
+  if (unknown.length > 0) throw new TypeError(`${unknown[0]} is not an option of setLogger`)
+  if (!levels.includes(level)) throw new TypeError(`level must be one of ${levels.join(', ')}`)
+  native.setLogger(logger, level)
+}
+
 module.exports = {
+  setLogger,
   Client,
   Card,
   Sandbox,
@@ -536,6 +689,8 @@ module.exports = {
   CardDeclinedError,
   DuplicateOrderError,
   ApiError,
+  AlreadyCancelledError,
+  RateLimitedError,
   NetworkError,
   TimeoutError,
   OutcomeUnknownError,

@@ -11,42 +11,48 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** The native half of the package's `Client`; use `Client` instead. */
 export declare class NativeClient {
-  /** The API this client talks to. */
+  /** The API this client talks to (a user name and password in it shown as `***`). */
   baseUrl(): string
-  /** The same client (same connections and access token) with the settings given replaced. */
-  withOptions(options: RequestOptions): NativeClient | NativeError
-  payOnetime(request: PayOnetimeRequest): Promise<PaymentOutcome>
-  issueBillingKey(request: IssueBillingKeyRequest): Promise<BillingKeyOutcome>
-  getBillingKey(customerUid: string): Promise<BillingKeyOutcome>
-  deleteBillingKey(customerUid: string, reason?: string): Promise<BillingKeyOutcome>
-  payAgain(request: PayAgainRequest): Promise<PaymentOutcome>
-  getPayment(impUid: string): Promise<PaymentOutcome>
-  findPayment(merchantUid: string, status?: Payment['status']): Promise<PaymentOutcome>
-  findAllPayments(merchantUid: string, status?: Payment['status']): Promise<PaymentListOutcome>
-  cancelPayment(request: CancelPaymentRequest): Promise<PaymentOutcome>
-  schedule(request: ScheduleRequest): Promise<ScheduleListOutcome>
-  unschedule(merchantUids: string[], options?: UnscheduleOptions): Promise<ScheduleListOutcome>
-  unscheduleAll(customerUid: string): Promise<ScheduleListOutcome>
-  getSchedule(merchantUid: string): Promise<ScheduleOutcome>
-  updateSchedule(merchantUid: string, scheduleAt: Date | number): Promise<ScheduleOutcome>
-  reschedule(merchantUid: string, scheduleAt: Date | number): Promise<ScheduleOutcome>
-  retrySchedule(merchantUid: string): Promise<PaymentOutcome>
-  /** One page (1-based) of every schedule in `[from, to)`, 1000 a page. */
-  listSchedulesPage(options: ListSchedulesOptions, page: number): Promise<SchedulePageOutcome>
-  /** One page (1-based) of a customer's schedules in `[from, to)`. */
-  listSchedulesByCustomerPage(customerUid: string, options: ListSchedulesOptions, page: number): Promise<SchedulePageOutcome>
-  /** One page (1-based) of the payments made with a billing key, 20 a page. */
-  listCustomerPaymentsPage(customerUid: string, page: number): Promise<PaymentPageOutcome>
-  getBillingKeys(customerUids: string[]): Promise<FoundBillingKeysOutcome>
-  getPayments(impUids: string[]): Promise<FoundPaymentsOutcome>
   /**
-   * Parses a webhook body, fetches the payment by its `imp_uid` and checks its
-   * `merchant_uid`.
+   * The same client (same connections and access token) with the settings given
+   * replaced.
    */
-  verifyWebhook(body: string | Buffer, contentType: string): Promise<VerifiedWebhookOutcome>
-  /** Fetches (or reuses) an access token: a cheap way to check the credentials. */
-  checkCredentials(): Promise<EmptyOutcome>
+  withOptions(options: RequestOptions): NativeClient | NativeError
+  payOnetime(id: number, request: PayOnetimeRequest): NativeError | null
+  issueBillingKey(id: number, request: IssueBillingKeyRequest): NativeError | null
+  getBillingKey(id: number, customerUid: string): NativeError | null
+  deleteBillingKey(id: number, customerUid: string, reason?: string): NativeError | null
+  payAgain(id: number, request: PayAgainRequest): NativeError | null
+  getPayment(id: number, impUid: string): NativeError | null
+  findPayment(id: number, merchantUid: string, status?: Payment['status']): NativeError | null
+  findAllPayments(id: number, merchantUid: string, status?: Payment['status']): NativeError | null
+  cancelPayment(id: number, request: CancelPaymentRequest): NativeError | null
+  schedule(id: number, request: ScheduleRequest): NativeError | null
+  unschedule(id: number, merchantUids: string[], options?: UnscheduleOptions): NativeError | null
+  unscheduleAll(id: number, customerUid: string): NativeError | null
+  getSchedule(id: number, merchantUid: string): NativeError | null
+  updateSchedule(id: number, merchantUid: string, scheduleAt: Date | number): NativeError | null
+  reschedule(id: number, merchantUid: string, scheduleAt: Date | number): NativeError | null
+  retrySchedule(id: number, merchantUid: string): NativeError | null
+  /** r" One page (1-based) of every schedule in `[from, to)`, 1000 a page. */
+  listSchedulesPage(id: number, options: ListSchedulesOptions, page: number): NativeError | null
+  /** r" One page (1-based) of a customer's schedules in `[from, to)`. */
+  listSchedulesByCustomerPage(id: number, customerUid: string, options: ListSchedulesOptions, page: number): NativeError | null
+  /** r" One page (1-based) of the payments made with a billing key, 20 a page. */
+  listCustomerPaymentsPage(id: number, customerUid: string, page: number): NativeError | null
+  getBillingKeys(id: number, customerUids: string[]): NativeError | null
+  getPayments(id: number, impUids: string[]): NativeError | null
+  /**
+   * r" Parses a webhook body, fetches the payment by its `imp_uid` and checks its
+   * r" `merchant_uid`.
+   */
+  verifyWebhook(id: number, body: string | Buffer, contentType: string): NativeError | null
+  /** r" Fetches (or reuses) an access token: a cheap way to check the credentials. */
+  checkCredentials(id: number): NativeError | null
 }
+
+/** The completions of one JS realm's calls. */
+export declare class NativeDispatcher {}
 
 /** The native half of the package's `Sandbox`; use `Sandbox` instead. */
 export declare class NativeSandbox {
@@ -85,6 +91,19 @@ export declare class NativeSandbox {
    * a plan that does not parse or fails the sandbox's checks is refused (nothing changes).
    */
   setFaults(planJson: string): void
+  /**
+   * Every schedule since start (or the last reset), in creation order, as `getSchedule` would
+   * return it now (due schedules are run first).
+   */
+  schedules(): Array<Schedule>
+  /** The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`. */
+  setWebhookFormat(format: 'json' | 'form'): void
+  /** Extra delivery attempts of webhooks queued from now on, after a failed one (default 0). */
+  setWebhookRetries(retries: number): void
+  /** The most recent API answers (at most 20 000), oldest first. */
+  exchanges(): Array<Exchange>
+  /** The fault plan in force (as `setFaults` takes it), or `null`. */
+  faultPlan(): { seed: number, rules: Array<unknown> } | null
   /** Removes the fault plan (the fault counts stay readable). */
   clearFaults(): void
   /** Faults injected under the current plan, by type name; types never injected are absent. */
@@ -100,80 +119,72 @@ export declare class NativeSandbox {
   close(): Promise<void>
 }
 
-/** A stored billing key (`CustomerAnnotation`): the card behind a `customerUid`. */
-export interface BillingKey {
-  customerUid: string
-  pgProvider: string | null
-  pgId: string | null
-  sandbox: boolean
-  customerId: string | null
-  cardName: string | null
-  cardCode: string | null
-  cardIssuerCode: string | null
-  cardIssuerName: string | null
-  cardPublisherCode: string | null
-  cardPublisherName: string | null
-  /** Masked by the API. */
-  cardNumber: string | null
-  cardType: number | null
-  customerName: string | null
-  customerTel: string | null
-  customerEmail: string | null
-  customerAddr: string | null
-  customerPostcode: string | null
-  inserted: Date | null
-  updated: Date | null
-}
+/**
+ * Checks card data the way a request's `card` is read: `null` when it would be accepted, else
+ * the error naming the field. The `Card` class calls it so that a wrong value fails where the
+ * card is made.
+ */
+export declare function checkCardDetails(details: CardDetails): NativeError | null
 
-/** The settled value of a call that gives a billing key. */
-export interface BillingKeyOutcome {
-  value: BillingKey | null
+/**
+ * Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
+ * base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
+ * and `options` has only the other settings.
+ */
+export declare function createClient(options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher): NativeClient | NativeError
+
+/** Creates the dispatcher of this realm: `settle` is called with each batch of completions. */
+export declare function createDispatcher(settle: (batch: Array<unknown>) => void): NativeDispatcher
+
+/**
+ * Panics on purpose, synchronously or inside a spawned future: lets the package's tests show
+ * that a panic becomes an exception or a rejected promise and the process lives on.
+ */
+export declare function panicForTesting(asynchronous: boolean): Promise<undefined>
+
+/**
+ * How `index.js` builds each result object from its compact form (`convert::write_compact`):
+ * `{ Payment: [[key, kind, constructor?], ...], ... }`, the fields in declaration order; `kind`
+ * is `'v'` (the value as it is, `null` when absent), `'d'` (unix seconds to a `Date`), `'s'` (a
+ * struct: its constructor) or `'S'` (a list of structs).
+ */
+export declare function resultShapes(): Record<string, Array<[string, 'v' | 'd' | 's' | 'S', string?]>>
+
+/**
+ * Sends core's events at `level` or above (`'error'`, `'warn'`, `'info'`, `'debug'`,
+ * `'trace'`) to `logger`; `null` stops.
+ */
+export declare function setLogger(logger: ((record: LogRecord) => void) | null, level: 'error' | 'warn' | 'info' | 'debug' | 'trace'): void
+
+/** Starts a sandbox on 127.0.0.1 and a free port (on the runtime: the server is a tokio task). */
+export declare function startSandbox(options?: SandboxOptions): Promise<NativeSandbox | NativeError>
+
+/**
+ * The TypeScript declarations of the requests and results, generated from their shapes
+ * (`bindings-node/run build` appends them to `native.d.ts`).
+ */
+export declare function typeDefinitions(): string
+
+// Requests and results: generated from core's declarations (bindings-node/src/types.rs).
+
+/** The settled value of a native call: the result, or the error as data. */
+export interface Outcome<T> {
+  value: T | null
   error: NativeError | null
 }
 
-/**
- * Buyer details, stored on the payment (and on the billing key for a key-in payment that stores
- * the card).
- */
-export interface Buyer {
-  name?: string
-  email?: string
-  tel?: string
-  addr?: string
-  postcode?: string
+/** One of core's log events (see `setLogger`). */
+export interface LogRecord {
+  level: 'error' | 'warn' | 'info' | 'debug' | 'trace'
+  /** The Rust module that logged it (`iamport_subscribe::client`). */
+  target: string
+  /** `iamport retry`, `iamport charge outcome unknown`, ... */
+  message: string
+  /** Structured fields, camelCased: `merchantUid`, `attempt`, `waitMs`, `errorKind`, ... */
+  fields: Record<string, string | number | boolean>
 }
 
-/** `cancelPayment`: refund a payment fully or partly. */
-export interface CancelPaymentRequest {
-  /** Which payment: `impUid` wins when both are given; one of the two is required. */
-  impUid?: string
-  merchantUid?: string
-  /** Leave it out to refund the whole remaining balance. */
-  amount?: number
-  /** Tax-exempt part of the refund. NICE does not default it: pass it for tax-exempt payments. */
-  taxFree?: number
-  vatAmount?: number
-  /**
-   * The balance you believe is still refundable; the API refuses the refund if it disagrees,
-   * which makes repeating a partial refund safe.
-   */
-  checksum?: number
-  reason?: string
-  refundHolder?: string
-  refundBank?: string
-  refundAccount?: string
-  refundTel?: string
-  retainPromotion?: boolean
-  /** API refunds send no webhook unless this is true. */
-  enableWebhook?: boolean
-  /** `{ requester: 'customer' | 'admin' }` for Naver Pay. */
-  extra?: Record<string, string>
-}
-
-/**
- * Card data for a key-in payment or a billing-key issue. The package's `Card` class holds it and
- * prints it masked; pass `new Card({...})` as a request's `card`.
- */
+/** Card data for a key-in payment or a billing-key issue. */
 export interface CardDetails {
   /** 13–19 digits; dashes and spaces are allowed. */
   cardNumber: string
@@ -191,144 +202,56 @@ export interface CardDetails {
 }
 
 /**
- * Reads card data the way a request's `card` is read: `null` when it would be accepted, else
- * the error naming the field. The `Card` class calls it so that a wrong type fails where the
- * card is made.
+ * Buyer details, stored on the payment (and on the billing key for a key-in payment that stores
+ * the card).
  */
-export declare function checkCardDetails(details: CardDetails): NativeError | null
-
-/** Settings of a `Client`. */
-export interface ClientOptions {
-  /** The REST API key (`imp_key`). */
-  impKey?: string
-  /** The REST API secret (`imp_secret`). */
-  impSecret?: string
-  /** Default `https://api.iamport.kr`; plain `http://` only for a loopback host. */
-  baseUrl?: string
-  /** Act for a sub-merchant: the `Tier` header (3 upper-case letters or digits). */
-  tier?: string
-  /** Total time allowed for one HTTP exchange, in milliseconds; default 60 000. */
-  timeoutMs?: number
-  /** Time allowed to connect, in milliseconds; default 10 000. */
-  connectTimeoutMs?: number
-  /** The `User-Agent` header. */
-  userAgent?: string
-  /**
-   * Retries after the first attempt (0: never retry); default 2. Only requests that are safe
-   * to repeat are repeated; an ambiguous charge is looked up by its `merchantUid` first.
-   */
-  maxRetries?: number
-  /**
-   * Wait before the first retry, in milliseconds, doubled for each further one (with jitter);
-   * default 500.
-   */
-  initialBackoffMs?: number
-  /**
-   * Upper bound of one wait (and of a server's `Retry-After` that is honoured), in
-   * milliseconds; default 5 000.
-   */
-  maxBackoffMs?: number
+export interface Buyer {
+  name?: string
+  email?: string
+  tel?: string
+  addr?: string
+  postcode?: string
 }
-
-/** Creates a client, or says which setting is wrong. */
-export declare function createClient(options: ClientOptions): NativeClient | NativeError
 
 /**
- * Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
- * `IAMPORT_BASE_URL`, with further settings from `options`.
+ * `POST /subscribe/payments/onetime`: a key-in payment. With `customerUid` the card is also
+ * stored as a billing key under that id (issue together with the first charge).
  */
-export declare function createClientFromEnv(options?: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>): NativeClient | NativeError
-
-/** The settled value of a call that gives nothing. */
-export interface EmptyOutcome {
-  error: NativeError | null
-}
-
-/** Billing keys looked up together: those found, and the ids without one. */
-export interface FoundBillingKeys {
-  found: Array<BillingKey>
-  missing: Array<string>
-}
-
-/** The settled value of a lookup of several billing keys. */
-export interface FoundBillingKeysOutcome {
-  value: FoundBillingKeys | null
-  error: NativeError | null
-}
-
-/** Payments looked up together: those found, and the ids of none. */
-export interface FoundPayments {
-  found: Array<Payment>
-  missing: Array<string>
-}
-
-/** The settled value of a lookup of several payments. */
-export interface FoundPaymentsOutcome {
-  value: FoundPayments | null
-  error: NativeError | null
-}
-
-/** `issueBillingKey`: issue (or replace) the billing key `customerUid`. */
-export interface IssueBillingKeyRequest {
-  /** ≤ 80 characters. */
-  customerUid: string
+export interface PayOnetimeRequest {
+  /** Unique order id (≤ 40 characters); the API's only guard against charging twice. */
+  merchantUid: string
+  amount: number
   card: CardDetails
-  /** `nice`, `nice.{MID}`, `daou`, `daou.{CPID}` or any other channel string. */
+  /** Store the card as a billing key under this id (≤ 80 characters). */
+  customerUid?: string
   pg?: string
-  /** The spec lists it as required since 2026-05; the API has always worked without it. */
-  channelKey?: string
   channelGroupId?: string
-  /** TossPayments only. */
-  customerId?: string
-  customerName?: string
-  customerTel?: string
-  customerEmail?: string
-  customerAddr?: string
-  customerPostcode?: string
+  /** Defaults to `KRW` at the API. */
+  currency?: string
+  taxFree?: number
+  vatAmount?: number
+  /** Deprecated by the API: use `vatAmount`. */
+  vat?: number
+  /** Order name (≤ 40 characters). */
+  name?: string
+  buyer?: Buyer
+  /** Installment months (≥ 2, only for amounts ≥ 50,000); 0 or none = lump sum. */
+  cardQuota?: number
+  interestFreeByMerchant?: boolean
+  useCardPoint?: boolean
+  customData?: string
+  /** Webhook URL for this payment, overriding the console setting. */
+  noticeUrl?: string
+  browserIp?: string
+  secure3dChargeId?: string
+  secure3dToken?: string
+  /** `real` or `digital` (KSNET). */
+  productType?: string
+  promotionId?: string
+  bypass?: string
 }
 
-/** The window of a schedule listing: `[from, to)`. */
-export interface ListSchedulesOptions {
-  /** A `Date` or unix seconds (inclusive). */
-  from: Date | number
-  /** A `Date` or unix seconds (exclusive). */
-  to: Date | number
-  /** Only schedules in this state. */
-  status?: Schedule['scheduleStatus']
-}
-
-/**
- * A core error as data. The package's JS layer turns it into the error class of its `code`
- * (napi cannot give a rejected promise's error a custom class or `code`).
- */
-export interface NativeError {
-  /**
-   * `INVALID_REQUEST`, `AUTHENTICATION`, `NOT_FOUND`, `CARD_DECLINED`, `DUPLICATE_ORDER`,
-   * `API_ERROR`, `NETWORK`, `TIMEOUT` or `OUTCOME_UNKNOWN`.
-   */
-  code: 'INVALID_REQUEST' | 'AUTHENTICATION' | 'NOT_FOUND' | 'CARD_DECLINED' | 'DUPLICATE_ORDER' | 'API_ERROR' | 'NETWORK' | 'TIMEOUT' | 'OUTCOME_UNKNOWN'
-  /**
-   * The case's own `message` (the API's text, verbatim) where it has one, else the
-   * description of the error.
-   */
-  message: string
-  field: string | null
-  reason: string | null
-  payment: Payment | null
-  failReason: string | null
-  apiCode: number | null
-  httpStatus: number | null
-  mayHaveReachedServer: boolean | null
-  merchantUid: string | null
-}
-
-/**
- * Panics on purpose, synchronously or inside a spawned future: lets the package's tests show
- * that a panic becomes an exception or a rejected promise and the process lives on.
- */
-export declare function panicForTesting(asynchronous: boolean): Promise<undefined>
-
-/** `payAgain`: charge a stored billing key. */
+/** `POST /subscribe/payments/again`: charge a stored billing key. */
 export interface PayAgainRequest {
   customerUid: string
   /** Unique order id (≤ 40 characters). */
@@ -358,6 +281,176 @@ export interface PayAgainRequest {
   promotionId?: string
   /** Only for super billing keys. */
   channelKey?: string
+}
+
+/** `POST /subscribe/customers/{customer_uid}`: issue (or replace) a billing key. */
+export interface IssueBillingKeyRequest {
+  /** Goes in the path, not the body (≤ 80 characters). */
+  customerUid: string
+  card: CardDetails
+  pg?: string
+  /** The spec lists it as required since 2026-05; the API has always worked without it. */
+  channelKey?: string
+  channelGroupId?: string
+  /** TossPayments only. */
+  customerId?: string
+  customerName?: string
+  customerTel?: string
+  customerEmail?: string
+  customerAddr?: string
+  customerPostcode?: string
+}
+
+/** `POST /payments/cancel`: refund a payment fully or partly. */
+export interface CancelPaymentRequest {
+  /** Which payment: `impUid` wins when both are given; one of the two is required. */
+  impUid?: string
+  merchantUid?: string
+  /** `null` refunds the whole remaining balance. */
+  amount?: number
+  /** Tax-exempt part of the refund. NICE does not default it: pass it for tax-exempt payments. */
+  taxFree?: number
+  vatAmount?: number
+  /**
+   * The balance you believe is still refundable; the API refuses the refund if it disagrees,
+   * which makes repeating a partial refund safe.
+   */
+  checksum?: number
+  reason?: string
+  refundHolder?: string
+  refundBank?: string
+  refundAccount?: string
+  refundTel?: string
+  retainPromotion?: boolean
+  /** API refunds send no webhook unless this is true. */
+  enableWebhook?: boolean
+  /** `{"requester": "customer" | "admin"}` for Naver Pay. */
+  extra?: Record<string, string>
+}
+
+/** One future charge in a [`ScheduleRequest`]. */
+export interface ScheduleEntry {
+  /** Unique order id of this charge (≤ 40 characters). */
+  merchantUid: string
+  /** When to charge, unix seconds. */
+  scheduleAt: Date | number
+  amount: number
+  /** Order name (≤ 40 characters). */
+  name?: string
+  currency?: string
+  taxFree?: number
+  vatAmount?: number
+  buyer?: Buyer
+  customData?: string
+  /** Webhook URL for this charge's result, overriding the console setting. */
+  noticeUrl?: string
+  cardQuota?: number
+  interestFreeByMerchant?: boolean
+  useCardPoint?: boolean
+  productType?: string
+  productCount?: number
+  cashReceiptType?: string
+  browserIp?: string
+  bypass?: string
+  promotionId?: string
+  extra?: Record<string, string>
+}
+
+/**
+ * `POST /subscribe/payments/schedule`: schedule charges of a billing key; with card data a new key
+ * is issued first.
+ */
+export interface ScheduleRequest {
+  customerUid: string
+  schedules: Array<ScheduleEntry>
+  /** Only when `customerUid` has no billing key yet. */
+  card?: CardDetails
+  /** A test charge of this amount validates the card and is cancelled at once. */
+  checkingAmount?: number
+  /** Channel of a new key (older accounts; newer ones use `channelKey`). */
+  pg?: string
+  channelKey?: string
+  customerId?: string
+}
+
+/** `unschedule`'s options. */
+export interface UnscheduleOptions {
+  /** Revoke only schedules of this billing key. */
+  customerUid?: string
+}
+
+/** The window of a schedule listing: `[from, to)`. */
+export interface ListSchedulesOptions {
+  /** A `Date` or unix seconds (inclusive). */
+  from: Date | number
+  /** A `Date` or unix seconds (exclusive). */
+  to: Date | number
+  /** Only schedules in this state. */
+  status?: 'scheduled' | 'executed' | 'revoked' | (string & {})
+}
+
+/** Settings of a `Client`. */
+export interface ClientOptions {
+  /** The REST API key (`impKey`). */
+  impKey?: string
+  /** The REST API secret (`impSecret`). */
+  impSecret?: string
+  /** Default `https://api.iamport.kr`; plain `http://` only for a loopback host. */
+  baseUrl?: string
+  /** Act for a sub-merchant: the `Tier` header (3 upper-case letters or digits). */
+  tier?: string
+  /** Total time allowed for one HTTP exchange, in milliseconds; default 60 000. */
+  timeoutMs?: number
+  /** Time allowed to connect, in milliseconds; default 10 000. */
+  connectTimeoutMs?: number
+  /** The `User-Agent` header. */
+  userAgent?: string
+  /**
+   * Retries after the first attempt (0: never retry); default 2. Only requests that are safe
+   * to repeat are repeated; an ambiguous charge is looked up by its `merchantUid` first.
+   */
+  maxRetries?: number
+  /**
+   * Wait before the first retry, in milliseconds, doubled for each further one (with jitter);
+   * default 500.
+   */
+  initialBackoffMs?: number
+  /**
+   * Upper bound of one wait (and of a server's `Retry-After` that is honoured), in
+   * milliseconds; default 5 000.
+   */
+  maxBackoffMs?: number
+}
+
+/** Per-call settings of `client.withOptions`: each one given replaces the client's. */
+export interface RequestOptions {
+  /** Total time allowed for one HTTP exchange, in milliseconds. */
+  timeoutMs?: number
+  /** Retries after the first attempt (0: never retry). */
+  maxRetries?: number
+  /** Wait before the first retry, in milliseconds, doubled for each further one. */
+  initialBackoffMs?: number
+  /** Upper bound of one wait, in milliseconds. */
+  maxBackoffMs?: number
+}
+
+/** Settings of a sandbox; every one has a default. */
+export interface SandboxOptions {
+  /** Accepted `impKey`; default `sandboxImpKey`. */
+  impKey?: string
+  /** Accepted `impSecret`; default `sandboxImpSecret`. */
+  impSecret?: string
+  /** Lifetime of an access token in seconds; default 1800. */
+  tokenTtlSecs?: number
+  /** Every API answer is held back this long; default 0. */
+  responseDelayMs?: number
+  /**
+   * How an unknown billing key is answered: `'observed'` (HTTP 200, code 1, the live API's
+   * way, default) or `'spec'` (HTTP 404, as the vendor spec declares).
+   */
+  billingKeyNotFound?: 'observed' | 'spec' | (string & {})
+  /** Channel of requests without `pg`; default `nice`. */
+  defaultPg?: string
 }
 
 /** A payment record (`PaymentAnnotation`). */
@@ -406,7 +499,6 @@ export interface Payment {
   buyerPostcode: string | null
   customData: string | null
   userAgent: string | null
-  /** `ready`, `paid`, `failed`, `cancelled`, or a status this version does not know. */
   status: 'ready' | 'paid' | 'failed' | 'cancelled' | (string & {})
   startedAt: Date | null
   paidAt: Date | null
@@ -417,7 +509,7 @@ export interface Payment {
   receiptUrl: string | null
   cancelHistory: Array<PaymentCancel>
   depositHistory: Array<VbankDeposit>
-  /** Deprecated by the API: `cancelHistory[].receiptUrl` replaces it. */
+  /** Deprecated by the API; `cancel_history[].receipt_url` replaces it. */
   cancelReceiptUrls: Array<string>
   cashReceiptIssued: boolean
   /** The billing key used, if any. */
@@ -437,69 +529,12 @@ export interface PaymentCancel {
   receiptUrl: string | null
 }
 
-/** The settled value of a call that gives a list of payments. */
-export interface PaymentListOutcome {
-  value: Array<Payment> | null
-  error: NativeError | null
-}
-
-/** The settled value of a call that gives a payment. */
-export interface PaymentOutcome {
-  value: Payment | null
-  error: NativeError | null
-}
-
-/** One page of a payment listing (the package's iterators read these). */
-export interface PaymentPage {
-  total: number
-  previous: number | null
-  next: number | null
-  list: Array<Payment>
-}
-
-/** The settled value of one page of a payment listing. */
-export interface PaymentPageOutcome {
-  value: PaymentPage | null
-  error: NativeError | null
-}
-
-/**
- * `payOnetime`: a key-in payment. With `customerUid` the card is also stored as a billing key
- * under that id (issue together with the first charge).
- */
-export interface PayOnetimeRequest {
-  /** Unique order id (≤ 40 characters); the API's only guard against charging twice. */
-  merchantUid: string
+/** A deposit into a fixed virtual account (`VbankDepositAnnotation`). */
+export interface VbankDeposit {
+  pgTid: string | null
   amount: number
-  card: CardDetails
-  /** Store the card as a billing key under this id (≤ 80 characters). */
-  customerUid?: string
-  /** `nice`, `nice.{MID}`, `daou`, `daou.{CPID}` or any other channel string. */
-  pg?: string
-  channelGroupId?: string
-  /** Defaults to `KRW` at the API. */
-  currency?: string
-  taxFree?: number
-  vatAmount?: number
-  /** Deprecated by the API: use `vatAmount`. */
-  vat?: number
-  /** Order name (≤ 40 characters). */
-  name?: string
-  buyer?: Buyer
-  /** Installment months (≥ 2, only for amounts ≥ 50,000); 0 or none = lump sum. */
-  cardQuota?: number
-  interestFreeByMerchant?: boolean
-  useCardPoint?: boolean
-  customData?: string
-  /** Webhook URL for this payment, overriding the console setting. */
-  noticeUrl?: string
-  browserIp?: string
-  secure3dChargeId?: string
-  secure3dToken?: string
-  /** `real` or `digital` (KSNET). */
-  productType?: string
-  promotionId?: string
-  bypass?: string
+  depositorName: string | null
+  depositedAt: Date | null
 }
 
 /** A promotion applied to a payment. */
@@ -508,35 +543,29 @@ export interface Promotion {
   discount: number | null
 }
 
-/** Per-call settings of `client.withOptions`: each one given replaces the client's. */
-export interface RequestOptions {
-  /** Total time allowed for one HTTP exchange, in milliseconds. */
-  timeoutMs?: number
-  /** Retries after the first attempt (0: never retry). */
-  maxRetries?: number
-  /** Wait before the first retry, in milliseconds, doubled for each further one. */
-  initialBackoffMs?: number
-  /** Upper bound of one wait, in milliseconds. */
-  maxBackoffMs?: number
-}
-
-/** Settings of a sandbox; every one has a default. */
-export interface SandboxOptions {
-  /** Accepted `imp_key`; default `sandbox_imp_key`. */
-  impKey?: string
-  /** Accepted `imp_secret`; default `sandbox_imp_secret`. */
-  impSecret?: string
-  /** Lifetime of an access token in seconds; default 1800. */
-  tokenTtlSecs?: number
-  /** Every API answer is held back this long; default 0. */
-  responseDelayMs?: number
-  /**
-   * How an unknown billing key is answered: `'observed'` (HTTP 200, code 1, the live API's
-   * way, default) or `'spec'` (HTTP 404, as the vendor spec declares).
-   */
-  billingKeyNotFound?: 'observed' | 'spec'
-  /** Channel of requests without `pg`; default `nice`. */
-  defaultPg?: string
+/** A stored billing key (`CustomerAnnotation`): the card behind a `customerUid`. */
+export interface BillingKey {
+  customerUid: string
+  pgProvider: string | null
+  pgId: string | null
+  sandbox: boolean
+  customerId: string | null
+  cardName: string | null
+  cardCode: string | null
+  cardIssuerCode: string | null
+  cardIssuerName: string | null
+  cardPublisherCode: string | null
+  cardPublisherName: string | null
+  /** Masked by the API. */
+  cardNumber: string | null
+  cardType: number | null
+  customerName: string | null
+  customerTel: string | null
+  customerEmail: string | null
+  customerAddr: string | null
+  customerPostcode: string | null
+  inserted: Date | null
+  updated: Date | null
 }
 
 /** A scheduled charge (`ScheduleResultAnnotation`). */
@@ -548,7 +577,6 @@ export interface Schedule {
   pgProvider: string | null
   pgId: string | null
   customerId: string | null
-  /** When it is (or was) due. */
   scheduleAt: Date | null
   executedAt: Date | null
   revokedAt: Date | null
@@ -561,60 +589,14 @@ export interface Schedule {
   buyerAddr: string | null
   buyerPostcode: string | null
   customData: string | null
-  /**
-   * `scheduled` (waiting), `executed` (attempted: see `paymentStatus`), `revoked`, or a status
-   * this version does not know.
-   */
   scheduleStatus: 'scheduled' | 'executed' | 'revoked' | (string & {})
-  /** `null` until it ran; then `paid`, `failed`, or `cancelled` (refunded later). */
-  paymentStatus: Payment['status'] | null
+  /** `null` until it ran; then paid, failed, or cancelled (refunded later). */
+  paymentStatus: 'ready' | 'paid' | 'failed' | 'cancelled' | (string & {}) | null
   failReason: string | null
   promotionId: string | null
 }
 
-/** One future charge of a `schedule` request. */
-export interface ScheduleEntry {
-  /** Unique order id of this charge (≤ 40 characters). */
-  merchantUid: string
-  /** When to charge: a `Date` (whole seconds) or unix seconds. */
-  scheduleAt: Date | number
-  amount: number
-  /** Order name (≤ 40 characters). */
-  name?: string
-  /** Defaults to `KRW` at the API. */
-  currency?: string
-  taxFree?: number
-  vatAmount?: number
-  buyer?: Buyer
-  customData?: string
-  /** Webhook URL for this charge's result, overriding the console setting. */
-  noticeUrl?: string
-  cardQuota?: number
-  interestFreeByMerchant?: boolean
-  useCardPoint?: boolean
-  productType?: string
-  productCount?: number
-  cashReceiptType?: string
-  browserIp?: string
-  bypass?: string
-  promotionId?: string
-  /** PG-specific extras. */
-  extra?: Record<string, string>
-}
-
-/** The settled value of a call that gives a list of scheduled charges. */
-export interface ScheduleListOutcome {
-  value: Array<Schedule> | null
-  error: NativeError | null
-}
-
-/** The settled value of a call that gives a scheduled charge. */
-export interface ScheduleOutcome {
-  value: Schedule | null
-  error: NativeError | null
-}
-
-/** One page of a schedule listing (the package's iterators read these). */
+/** One page of schedules. */
 export interface SchedulePage {
   total: number
   previous: number | null
@@ -622,64 +604,39 @@ export interface SchedulePage {
   list: Array<Schedule>
 }
 
-/** The settled value of one page of a schedule listing. */
-export interface SchedulePageOutcome {
-  value: SchedulePage | null
-  error: NativeError | null
+/** One page of payments (`PagedPaymentAnnotation`). */
+export interface PaymentPage {
+  total: number
+  /** Previous page number, `null` on the first page. */
+  previous: number | null
+  /** Next page number, `null` on the last page. */
+  next: number | null
+  list: Array<Payment>
 }
 
-/**
- * `schedule`: future charges of the billing key `customerUid`; with `card`, the key is issued
- * first.
- */
-export interface ScheduleRequest {
-  /** ≤ 80 characters. */
-  customerUid: string
-  /** At least one charge; each `merchantUid` once. */
-  schedules: Array<ScheduleEntry>
-  /** Only when `customerUid` has no billing key yet: a key is issued with it first. */
-  card?: CardDetails
-  /** A test charge of this amount validates the card and is cancelled at once. */
-  checkingAmount?: number
-  /** Channel of a new key (older accounts; newer ones use `channelKey`). */
-  pg?: string
-  channelKey?: string
-  customerId?: string
+/** Billing keys looked up together: those found, and the ids without one. */
+export interface FoundBillingKeys {
+  found: Array<BillingKey>
+  /** The ids nothing was found for. */
+  missing: Array<string>
 }
 
-/** Starts a sandbox on 127.0.0.1 and a free port (on the runtime: the server is a tokio task). */
-export declare function startSandbox(options?: SandboxOptions): Promise<NativeSandbox | NativeError>
-
-/** `unschedule`'s options. */
-export interface UnscheduleOptions {
-  /** Revoke only schedules of this billing key. */
-  customerUid?: string
-}
-
-/** A deposit into a fixed virtual account (`VbankDepositAnnotation`). */
-export interface VbankDeposit {
-  pgTid: string | null
-  amount: number
-  depositorName: string | null
-  depositedAt: Date | null
+/** Payments looked up together: those found, and the ids of none. */
+export interface FoundPayments {
+  found: Array<Payment>
+  /** The ids nothing was found for. */
+  missing: Array<string>
 }
 
 /** A webhook confirmed against the API. */
 export interface VerifiedWebhook {
-  /** The payment as the API has it now: the truth, act on this. */
+  /** The payment as the API has it now (the truth; act on this). */
   payment: Payment
   /**
-   * The `status` the webhook announced. It can differ from `payment.status` when the payment
-   * changed since (refunded after `paid`). Deduplicate deliveries on
-   * (`payment.impUid`, `reportedStatus`).
+   * The `status` the webhook announced (`paid`, `failed`, `cancelled`, `ready`). It can differ
+   * from `payment.status` when the payment changed since (e.g. refunded after `paid`).
    */
-  reportedStatus: Payment['status']
-}
-
-/** The settled value of a webhook verification. */
-export interface VerifiedWebhookOutcome {
-  value: VerifiedWebhook | null
-  error: NativeError | null
+  reportedStatus: string
 }
 
 /** One delivery attempt of a webhook, as the sandbox recorded it. */
@@ -698,4 +655,47 @@ export interface WebhookDelivery {
   attempt: number
   /** Sandbox clock when the attempt was made. */
   at: Date
+}
+
+/** One API answer, as the sandbox recorded it. */
+export interface Exchange {
+  /** HTTP method of the request. */
+  method: string
+  /** Route template, as in the keys of `requestCounts()` (without the method). */
+  route: string
+  /** Request path, without the query. */
+  path: string
+  /** HTTP status of the answer; 0 when the connection was dropped without one. */
+  status: number
+  /** JSON body of the answer; under a fault what was sent (a garbled body as a string), `null` when the connection was dropped. */
+  body: unknown
+  /** The injected fault's type name; `null` for a normal answer. */
+  fault: string | null
+}
+
+/** A core error as data. */
+export interface NativeError {
+  /**
+   * The error class: `INVALID_REQUEST`, `AUTHENTICATION`, `NOT_FOUND`, `CARD_DECLINED`,
+   * `DUPLICATE_ORDER`, `ALREADY_CANCELLED`, `RATE_LIMITED`, `API_ERROR`, `NETWORK`, `TIMEOUT` or
+   * `OUTCOME_UNKNOWN`.
+   */
+  code: 'INVALID_REQUEST' | 'AUTHENTICATION' | 'NOT_FOUND' | 'CARD_DECLINED' | 'DUPLICATE_ORDER' | 'ALREADY_CANCELLED' | 'RATE_LIMITED' | 'API_ERROR' | 'NETWORK' | 'TIMEOUT' | 'OUTCOME_UNKNOWN' | (string & {})
+  /**
+   * The case's own `message` (the API's text, verbatim) where it has one, else the
+   * description of the error.
+   */
+  message: string
+  /** The field that was refused, as the package names it (`cardNumber`, `timeoutMs`). */
+  field: string | null
+  reason: string | null
+  /** The declined payment. */
+  payment: Payment | null
+  failReason: string | null
+  apiCode: number | null
+  httpStatus: number | null
+  mayHaveReachedServer: boolean | null
+  merchantUid: string | null
+  /** `RATE_LIMITED`: the server's `Retry-After`, in milliseconds. */
+  retryAfterMs: number | null
 }

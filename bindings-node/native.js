@@ -836,9 +836,13 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
+module.exports.NativeDispatcher = nativeBinding.NativeDispatcher
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.checkCardDetails = nativeBinding.checkCardDetails
 module.exports.createClient = nativeBinding.createClient
-module.exports.createClientFromEnv = nativeBinding.createClientFromEnv
+module.exports.createDispatcher = nativeBinding.createDispatcher
 module.exports.panicForTesting = nativeBinding.panicForTesting
+module.exports.resultShapes = nativeBinding.resultShapes
+module.exports.setLogger = nativeBinding.setLogger
 module.exports.startSandbox = nativeBinding.startSandbox
+module.exports.typeDefinitions = nativeBinding.typeDefinitions

@@ -33,6 +33,9 @@ pub struct ClientOptions {
     /// Time to connect; default 10 s.
     #[uniffi(default)]
     pub connect_timeout: Option<Duration>,
+    /// The `User-Agent` header (printable ASCII); default `iamport-subscribe-rust/{version}`.
+    #[uniffi(default)]
+    pub user_agent: Option<String>,
     /// Retries after the first attempt; default 2 (0 = never retry). A charge whose outcome is
     /// unclear is never re-sent blindly: its `merchant_uid` is looked up first (see README).
     #[uniffi(default)]
@@ -107,6 +110,9 @@ impl Client {
         if let Some(timeout) = options.connect_timeout {
             builder = builder.connect_timeout(timeout);
         }
+        if let Some(user_agent) = options.user_agent {
+            builder = builder.user_agent(user_agent);
+        }
         let retry = retry_policy(
             &RetryPolicy::default(),
             options.max_retries,
@@ -131,20 +137,21 @@ impl Client {
     /// The same client (same connections and access token) with these per-call settings; unset
     /// ones keep this client's. E.g. `with_options(RequestOptions { max_retries: Some(0), .. })`
     /// sends each request once.
-    pub fn with_options(&self, options: RequestOptions) -> Arc<Self> {
+    /// A bad setting is `InvalidRequest` naming it.
+    pub fn with_options(&self, options: RequestOptions) -> Result<Arc<Self>, IamportError> {
         let retry = retry_policy(
             &self.retry,
             options.max_retries,
             options.initial_backoff,
             options.max_backoff,
         );
-        Arc::new(Client {
+        Ok(Arc::new(Client {
             inner: self.inner.with_options(iamport_subscribe::RequestOptions {
                 timeout: options.timeout,
                 retry: Some(retry.clone()),
-            }),
+            })?,
             retry,
-        })
+        }))
     }
 
     /// The API this client talks to.

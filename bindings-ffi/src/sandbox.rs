@@ -188,6 +188,7 @@ impl Sandbox {
             tier: None,
             timeout: None,
             connect_timeout: None,
+            user_agent: None,
             max_retries: None,
             initial_backoff: None,
             max_backoff: None,
@@ -288,12 +289,12 @@ impl Sandbox {
     pub fn set_faults(&self, plan_json: String) -> Result<(), IamportError> {
         let plan: iamport_sandbox::FaultPlan =
             serde_json::from_str(&plan_json).map_err(|e| IamportError::InvalidRequest {
-                field: "plan_json".to_owned(),
+                field: "planJson".to_owned(),
                 reason: format!("is not a fault plan: {e}"),
             })?;
         plan.validate()
             .map_err(|reason| IamportError::InvalidRequest {
-                field: "plan_json".to_owned(),
+                field: "planJson".to_owned(),
                 reason,
             })?;
         if let Some(s) = self.server().as_ref() {

@@ -1,23 +1,115 @@
 //! The client: one core `Client` per JS client; every call runs on napi's tokio runtime and
-//! settles its promise with an outcome (result or error data), so the JS thread never waits on
-//! the network.
+//! settles its promise with an outcome (`{ value, error }`), so the JS thread never waits on the
+//! network and an error keeps its data.
+//!
+//! Each method reads its arguments with `convert::read` (by the request's shape), calls core, and
+//! writes the result with `convert::write` (by the result's shape): no field is named here.
 
-use crate::input::{self, CancelPaymentRequest, ClientOptions, IssueBillingKeyRequest};
-use crate::input::{ListSchedulesOptions, PayAgainRequest, PayOnetimeRequest};
-use crate::input::{RequestOptions, ScheduleRequest, UnscheduleOptions};
-use crate::output::{
-    self, BillingKeyOutcome, EmptyOutcome, FoundBillingKeysOutcome, FoundPaymentsOutcome,
-    NativeError, PaymentListOutcome, PaymentOutcome, PaymentPageOutcome, ScheduleListOutcome,
-    ScheduleOutcome, SchedulePageOutcome, VerifiedWebhookOutcome,
+use crate::convert::{self, given, invalid};
+use crate::dispatch::{Dispatcher, NativeDispatcher, pair};
+use crate::error::NativeError;
+use crate::options::{
+    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListSchedulesOptions, RequestOptions,
+    UnscheduleOptions,
 };
 use iamport_subscribe as core;
-use iamport_subscribe::Result;
-use napi::bindgen_prelude::{Either, Env, PromiseRaw, ToNapiValue, Unknown};
+use iamport_subscribe::shape::{Shape, Ty};
+use iamport_subscribe::{PaymentStatus, Result};
+use napi::bindgen_prelude::{BufferSlice, Either, Env, FromNapiValue, Null, ToNapiValue, Unknown};
+use napi::{JsValue, ValueType};
 use napi_derive::napi;
+use serde::Serialize;
 use std::future::Future;
 
 /// Page size of `listSchedules` (the API's largest).
 const SCHEDULE_PAGE_SIZE: u32 = 1000;
+
+/// An error as the JS object the package's `fromNative` reads.
+pub(crate) fn error_value<'env>(env: &'env Env, e: core::Error) -> napi::Result<Unknown<'env>> {
+    convert::write(env, &NativeError::from(e), NativeError::SHAPE)
+}
+
+/// A required string argument (`customerUid`, `impUid`, ...).
+fn id(field: &str, value: Option<Unknown<'_>>) -> Result<String> {
+    let value = given(value).ok_or_else(|| invalid(field, "is required"))?;
+    convert::string(field, value)
+}
+
+/// An optional string argument.
+fn opt_id(field: &str, value: Option<Unknown<'_>>) -> Result<Option<String>> {
+    given(value).map(|v| convert::string(field, v)).transpose()
+}
+
+/// A list of ids; a bad item is named `field[i]`.
+fn ids(field: &str, value: Option<Unknown<'_>>) -> Result<Vec<String>> {
+    let value = given(value).ok_or_else(|| invalid(field, "is required"))?;
+    if !(value.get_type().ok() == Some(ValueType::Object) && value.is_array().unwrap_or(false)) {
+        return Err(invalid(field, "must be an array of strings"));
+    }
+    let items = napi::bindgen_prelude::Array::from_unknown(value)
+        .map_err(|e| invalid(field, format!("could not be read ({})", e.reason)))?;
+    (0..items.len())
+        .map(|i| {
+            let item: Option<Unknown<'_>> = items
+                .get(i)
+                .map_err(|e| invalid(field, format!("could not be read ({})", e.reason)))?;
+            let name = format!("{field}[{i}]");
+            let item = given(item).ok_or_else(|| invalid(&name, "must be a string"))?;
+            convert::string(&name, item)
+        })
+        .collect()
+}
+
+/// A required point in time (`scheduleAt`).
+fn at(field: &str, value: Option<Unknown<'_>>) -> Result<core::Timestamp> {
+    let value = given(value).ok_or_else(|| invalid(field, "is required"))?;
+    convert::timestamp(field, value)
+}
+
+/// A request of type `T`.
+fn read<T: Shape + serde::de::DeserializeOwned>(value: Option<Unknown<'_>>) -> Result<T> {
+    convert::read::<T>(value, "request", "")
+}
+
+/// `unschedule`'s options.
+fn unschedule_options(value: Option<Unknown<'_>>) -> Result<UnscheduleOptions> {
+    match given(value) {
+        Some(o) => convert::read::<UnscheduleOptions>(Some(o), "options", ""),
+        None => Ok(UnscheduleOptions::default()),
+    }
+}
+
+/// A page number (1-based), from the package's own iterators.
+fn page_number(value: Option<Unknown<'_>>) -> Result<u32> {
+    let value = given(value).ok_or_else(|| invalid("page", "is required"))?;
+    let n = convert::whole("page", value, 1.0, f64::from(u32::MAX))?;
+    // Whole and in range: the cast is exact.
+    Ok(n as u32)
+}
+
+/// A listing's window: `from` is the first thing missing when nothing is given.
+fn list_options(value: Option<Unknown<'_>>) -> Result<ListSchedulesOptions> {
+    let value = given(value).ok_or_else(|| invalid("from", "is required"))?;
+    convert::read::<ListSchedulesOptions>(Some(value), "options", "")
+}
+
+/// An optional payment status filter.
+fn status(value: Option<Unknown<'_>>) -> Result<Option<PaymentStatus>> {
+    Ok(opt_id("status", value)?.map(PaymentStatus::from))
+}
+
+/// Bytes: a string (as UTF-8) or a `Buffer`.
+fn bytes(field: &str, value: Option<Unknown<'_>>) -> Result<Vec<u8>> {
+    let value = given(value).ok_or_else(|| invalid(field, "is required"))?;
+    if value.is_buffer().unwrap_or(false) {
+        let buffer = BufferSlice::from_unknown(value)
+            .map_err(|e| invalid(field, format!("could not be read ({})", e.reason)))?;
+        return Ok(buffer.to_vec());
+    }
+    convert::string(field, value)
+        .map(String::into_bytes)
+        .map_err(|_| invalid(field, "must be a string or a Buffer"))
+}
 
 /// The native half of the package's `Client`; use `Client` instead.
 #[napi]
@@ -27,447 +119,254 @@ pub struct NativeClient {
     /// The retry policy `inner` uses (core does not tell it), so that `with_options` can
     /// replace only the settings given.
     retry: core::RetryPolicy,
+    dispatcher: Dispatcher,
 }
 
-/// Creates a client, or says which setting is wrong.
+/// Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
+/// base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
+/// and `options` has only the other settings.
 #[napi(
     catch_unwind,
     async_runtime,
-    ts_args_type = "options: ClientOptions",
+    ts_args_type = "options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher",
     ts_return_type = "NativeClient | NativeError"
 )]
-pub fn create_client(options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
-    built(ClientOptions::read(options, false).and_then(|o| o.apply(core::Client::builder())))
-}
-
-/// Creates a client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional)
-/// `IAMPORT_BASE_URL`, with further settings from `options`.
-#[napi(
-    catch_unwind,
-    async_runtime,
-    ts_args_type = "options?: Omit<ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>",
-    ts_return_type = "NativeClient | NativeError"
-)]
-pub fn create_client_from_env(options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
-    built(
-        ClientOptions::read(options, true)
-            .and_then(|o| core::Client::builder_from_env().and_then(|b| o.apply(b))),
-    )
-}
-
-fn built(
-    builder: Result<(core::ClientBuilder, core::RetryPolicy)>,
-) -> Either<NativeClient, NativeError> {
-    // `build` creates the connection pool, which belongs to the runtime (`async_runtime` above).
+pub fn create_client<'env>(
+    env: &'env Env,
+    options: Option<Unknown<'env>>,
+    from_env: bool,
+    dispatcher: &NativeDispatcher,
+) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
+    let options = match given(options) {
+        None if from_env => Ok(ClientOptions::default()),
+        None => Err(invalid(
+            "impKey",
+            "is required: new Client({ impKey, impSecret })",
+        )),
+        Some(o) => convert::read::<ClientOptions>(Some(o), "options", ""),
+    };
+    let builder = options.and_then(|o| {
+        if !from_env {
+            return o.apply(core::Client::builder());
+        }
+        // The environment gives these.
+        for (given, name) in [
+            (o.imp_key.is_some(), "impKey"),
+            (o.imp_secret.is_some(), "impSecret"),
+            (o.base_url.is_some(), "baseUrl"),
+        ] {
+            if given {
+                return Err(invalid(
+                    name,
+                    "is not a field of ClientEnvOptions (the environment gives it)",
+                ));
+            }
+        }
+        core::Client::builder_from_env().and_then(|b| o.apply(b))
+    });
+    // `build` creates the connection pool, which belongs to the runtime (`async_runtime`).
     match builder.and_then(|(b, retry)| {
         Ok(NativeClient {
             inner: b.build()?,
             retry,
+            dispatcher: dispatcher.handle(),
         })
     }) {
-        Ok(client) => Either::A(client),
-        Err(e) => Either::B(e.into()),
+        Ok(client) => Ok(Either::A(client)),
+        Err(e) => Ok(Either::B(error_value(env, e)?)),
     }
 }
 
-/// Runs `call` on the runtime, unless the arguments were already refused: a refusal settles the
-/// promise the same way as core's own validation errors do, and nothing is sent.
-fn settle<'env, A, R, O, F, Fut>(
-    env: &'env Env,
-    args: Result<A>,
-    call: F,
-) -> napi::Result<PromiseRaw<'env, O>>
-where
-    A: Send + 'static,
-    F: FnOnce(A) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<R>> + Send + 'static,
-    O: From<Result<R>> + ToNapiValue + Send + 'static,
-{
-    env.spawn_future(async move {
-        let result = match args {
-            Ok(args) => call(args).await,
-            Err(e) => Err(e),
-        };
-        Ok(O::from(result))
-    })
-}
-
-#[napi]
 impl NativeClient {
-    /// The API this client talks to.
-    #[napi(catch_unwind)]
-    pub fn base_url(&self) -> String {
-        self.inner.base_url().to_owned()
-    }
-
-    /// The same client (same connections and access token) with the settings given replaced.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "options: RequestOptions",
-        ts_return_type = "NativeClient | NativeError"
-    )]
-    pub fn with_options(&self, options: Option<Unknown<'_>>) -> Either<NativeClient, NativeError> {
-        match RequestOptions::read(options, &self.retry) {
-            Ok((options, retry)) => Either::A(NativeClient {
-                inner: self.inner.with_options(options),
-                retry,
-            }),
-            Err(e) => Either::B(e.into()),
+    /// Starts call `id`: `Some(error)` when its arguments are refused (nothing is sent), else
+    /// `None`, and the result arrives through the dispatcher.
+    fn run<'env, A, R, F, Fut>(
+        &self,
+        env: &'env Env,
+        id: u32,
+        args: Result<A>,
+        shape: &'static Ty,
+        call: F,
+    ) -> napi::Result<Option<Unknown<'env>>>
+    where
+        R: Serialize + Send + 'static,
+        F: FnOnce(core::Client, A) -> Fut,
+        Fut: Future<Output = Result<R>> + Send + 'static,
+    {
+        match args {
+            Err(e) => Ok(Some(error_value(env, e)?)),
+            Ok(args) => {
+                let future = call(self.inner.clone(), args);
+                self.dispatcher
+                    .spawn(id, future, move |env, result| pair(env, result, shape));
+                Ok(None)
+            }
         }
     }
+}
 
-    #[napi(catch_unwind, ts_args_type = "request: PayOnetimeRequest")]
-    pub fn pay_onetime<'env>(
-        &self,
-        env: &'env Env,
-        request: Unknown<'env>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
-        let client = self.inner.clone();
-        settle(env, PayOnetimeRequest::read(request), move |r| async move {
-            client.pay_onetime(&r).await
-        })
-    }
+/// The client's calls. Each reads its arguments (`$read`, from the JS values named in its
+/// signature), runs `$call` with the core client and those arguments, and completes with the
+/// result written by `$shape`. Every one takes the call's `id` first and returns the error when
+/// the arguments are refused (nothing is sent), `null` otherwise.
+macro_rules! calls {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident($($arg:ident),*) $ts:literal -> $shape:expr;
+            $read:expr => |$c:ident, $a:pat_param| $call:expr;
+    )*) => {
+        #[napi]
+        impl NativeClient {
+            /// The API this client talks to (a user name and password in it shown as `***`).
+            #[napi(catch_unwind)]
+            pub fn base_url(&self) -> String {
+                self.inner.base_url_redacted()
+            }
 
-    #[napi(catch_unwind, ts_args_type = "request: IssueBillingKeyRequest")]
-    pub fn issue_billing_key<'env>(
-        &self,
-        env: &'env Env,
-        request: Unknown<'env>,
-    ) -> napi::Result<PromiseRaw<'env, BillingKeyOutcome>> {
-        let client = self.inner.clone();
-        settle(
-            env,
-            IssueBillingKeyRequest::read(request),
-            move |r| async move { client.issue_billing_key(&r).await },
-        )
-    }
+            /// The same client (same connections and access token) with the settings given
+            /// replaced.
+            #[napi(
+                catch_unwind,
+                ts_args_type = "options: RequestOptions",
+                ts_return_type = "NativeClient | NativeError"
+            )]
+            pub fn with_options<'env>(
+                &self,
+                env: &'env Env,
+                options: Option<Unknown<'env>>,
+            ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
+                let read = given(options)
+                    .ok_or_else(|| {
+                        invalid(
+                            "options",
+                            "is required: client.withOptions({ timeoutMs, maxRetries, ... })",
+                        )
+                    })
+                    .and_then(|o| convert::read::<RequestOptions>(Some(o), "options", ""))
+                    .and_then(|o| o.apply(&self.retry))
+                    .and_then(|(options, retry)| Ok((self.inner.with_options(options)?, retry)));
+                match read {
+                    Ok((inner, retry)) => Ok(Either::A(NativeClient {
+                        inner,
+                        retry,
+                        dispatcher: self.dispatcher.clone(),
+                    })),
+                    Err(e) => Ok(Either::B(error_value(env, e)?)),
+                }
+            }
 
-    #[napi(catch_unwind, ts_args_type = "customerUid: string")]
-    pub fn get_billing_key<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, BillingKeyOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("customer_uid", customer_uid);
-        settle(env, args, move |uid| async move {
-            client.get_billing_key(&uid).await
-        })
-    }
+            $(
+                $(#[doc = $doc])*
+                #[napi(catch_unwind, ts_args_type = $ts, ts_return_type = "NativeError | null")]
+                pub fn $name<'env>(
+                    &self,
+                    env: &'env Env,
+                    id: u32,
+                    $($arg: Option<Unknown<'env>>),*
+                ) -> napi::Result<Option<Unknown<'env>>> {
+                    self.run(env, id, $read, $shape, |$c, $a| async move { $call.await })
+                }
+            )*
+        }
+    };
+}
 
-    #[napi(catch_unwind, ts_args_type = "customerUid: string, reason?: string")]
-    pub fn delete_billing_key<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-        reason: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, BillingKeyOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("customer_uid", customer_uid)
-            .and_then(|uid| Ok((uid, input::opt_id("reason", reason)?)));
-        settle(env, args, move |(uid, reason)| async move {
-            client.delete_billing_key(&uid, reason.as_deref()).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "request: PayAgainRequest")]
-    pub fn pay_again<'env>(
-        &self,
-        env: &'env Env,
-        request: Unknown<'env>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
-        let client = self.inner.clone();
-        settle(env, PayAgainRequest::read(request), move |r| async move {
-            client.pay_again(&r).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "impUid: string")]
-    pub fn get_payment<'env>(
-        &self,
-        env: &'env Env,
-        imp_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
-        let client = self.inner.clone();
-        settle(env, input::id("imp_uid", imp_uid), move |uid| async move {
-            client.get_payment(&uid).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, status?: Payment['status']"
-    )]
-    pub fn find_payment<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        status: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("merchant_uid", merchant_uid)
-            .and_then(|uid| Ok((uid, input::opt_status(status)?)));
-        settle(env, args, move |(uid, status)| async move {
-            client.find_payment(&uid, status.as_ref()).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, status?: Payment['status']"
-    )]
-    pub fn find_all_payments<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        status: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentListOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("merchant_uid", merchant_uid)
-            .and_then(|uid| Ok((uid, input::opt_status(status)?)));
-        settle(env, args, move |(uid, status)| async move {
-            client.find_all_payments(&uid, status.as_ref()).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "request: CancelPaymentRequest")]
-    pub fn cancel_payment<'env>(
-        &self,
-        env: &'env Env,
-        request: Unknown<'env>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
-        let client = self.inner.clone();
-        settle(
-            env,
-            CancelPaymentRequest::read(request),
-            move |r| async move { client.cancel_payment(&r).await },
-        )
-    }
-
-    #[napi(catch_unwind, ts_args_type = "request: ScheduleRequest")]
-    pub fn schedule<'env>(
-        &self,
-        env: &'env Env,
-        request: Unknown<'env>,
-    ) -> napi::Result<PromiseRaw<'env, ScheduleListOutcome>> {
-        let client = self.inner.clone();
-        settle(env, ScheduleRequest::read(request), move |r| async move {
-            client.schedule(&r).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUids: string[], options?: UnscheduleOptions"
-    )]
-    pub fn unschedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uids: Option<Unknown<'env>>,
-        options: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, ScheduleListOutcome>> {
-        let client = self.inner.clone();
-        let args = input::strings("merchant_uids", merchant_uids)
-            .and_then(|uids| Ok((uids, UnscheduleOptions::read(options)?)));
-        settle(env, args, move |(uids, options)| async move {
-            client
-                .unschedule(options.customer_uid.as_deref(), &uids)
-                .await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "customerUid: string")]
-    pub fn unschedule_all<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, ScheduleListOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("customer_uid", customer_uid);
-        settle(env, args, move |uid| async move {
-            client.unschedule_all(&uid).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "merchantUid: string")]
-    pub fn get_schedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, ScheduleOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("merchant_uid", merchant_uid);
-        settle(env, args, move |uid| async move {
-            client.get_schedule(&uid).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, scheduleAt: Date | number"
-    )]
-    pub fn update_schedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        schedule_at: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, ScheduleOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("merchant_uid", merchant_uid)
-            .and_then(|uid| Ok((uid, input::required_timestamp("schedule_at", schedule_at)?)));
-        settle(env, args, move |(uid, at)| async move {
-            client.update_schedule(&uid, at).await
-        })
-    }
-
-    #[napi(
-        catch_unwind,
-        ts_args_type = "merchantUid: string, scheduleAt: Date | number"
-    )]
-    pub fn reschedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-        schedule_at: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, ScheduleOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("merchant_uid", merchant_uid)
-            .and_then(|uid| Ok((uid, input::required_timestamp("schedule_at", schedule_at)?)));
-        settle(env, args, move |(uid, at)| async move {
-            client.reschedule(&uid, at).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "merchantUid: string")]
-    pub fn retry_schedule<'env>(
-        &self,
-        env: &'env Env,
-        merchant_uid: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, PaymentOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("merchant_uid", merchant_uid);
-        settle(env, args, move |uid| async move {
-            client.retry_schedule(&uid).await
-        })
-    }
-
+calls! {
+    pay_onetime(request) "id: number, request: PayOnetimeRequest" -> core::Payment::SHAPE;
+        read::<core::PayOnetimeRequest>(request) => |c, r| c.pay_onetime(&r);
+    issue_billing_key(request) "id: number, request: IssueBillingKeyRequest"
+        -> core::BillingKey::SHAPE;
+        read::<core::IssueBillingKeyRequest>(request) => |c, r| c.issue_billing_key(&r);
+    get_billing_key(customer_uid) "id: number, customerUid: string" -> core::BillingKey::SHAPE;
+        id("customerUid", customer_uid) => |c, uid| c.get_billing_key(&uid);
+    delete_billing_key(customer_uid, reason) "id: number, customerUid: string, reason?: string"
+        -> core::BillingKey::SHAPE;
+        id("customerUid", customer_uid).and_then(|uid| Ok((uid, opt_id("reason", reason)?)))
+        => |c, (uid, reason)| c.delete_billing_key(&uid, reason.as_deref());
+    pay_again(request) "id: number, request: PayAgainRequest" -> core::Payment::SHAPE;
+        read::<core::PayAgainRequest>(request) => |c, r| c.pay_again(&r);
+    get_payment(imp_uid) "id: number, impUid: string" -> core::Payment::SHAPE;
+        id("impUid", imp_uid) => |c, uid| c.get_payment(&uid);
+    find_payment(merchant_uid, status)
+        "id: number, merchantUid: string, status?: Payment['status']" -> core::Payment::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, self::status(status)?)))
+        => |c, (uid, status)| c.find_payment(&uid, status.as_ref());
+    find_all_payments(merchant_uid, status)
+        "id: number, merchantUid: string, status?: Payment['status']"
+        -> <Vec<core::Payment>>::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, self::status(status)?)))
+        => |c, (uid, status)| c.find_all_payments(&uid, status.as_ref());
+    cancel_payment(request) "id: number, request: CancelPaymentRequest" -> core::Payment::SHAPE;
+        read::<core::CancelPaymentRequest>(request) => |c, r| c.cancel_payment(&r);
+    schedule(request) "id: number, request: ScheduleRequest" -> <Vec<core::Schedule>>::SHAPE;
+        read::<core::ScheduleRequest>(request) => |c, r| c.schedule(&r);
+    unschedule(merchant_uids, options)
+        "id: number, merchantUids: string[], options?: UnscheduleOptions"
+        -> <Vec<core::Schedule>>::SHAPE;
+        ids("merchantUids", merchant_uids)
+            .and_then(|uids| Ok((uids, unschedule_options(options)?)))
+        => |c, (uids, o)| c.unschedule(o.customer_uid.as_deref(), &uids);
+    unschedule_all(customer_uid) "id: number, customerUid: string"
+        -> <Vec<core::Schedule>>::SHAPE;
+        id("customerUid", customer_uid) => |c, uid| c.unschedule_all(&uid);
+    get_schedule(merchant_uid) "id: number, merchantUid: string" -> core::Schedule::SHAPE;
+        id("merchantUid", merchant_uid) => |c, uid| c.get_schedule(&uid);
+    update_schedule(merchant_uid, schedule_at)
+        "id: number, merchantUid: string, scheduleAt: Date | number" -> core::Schedule::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, at("scheduleAt", schedule_at)?)))
+        => |c, (uid, at)| c.update_schedule(&uid, at);
+    reschedule(merchant_uid, schedule_at)
+        "id: number, merchantUid: string, scheduleAt: Date | number" -> core::Schedule::SHAPE;
+        id("merchantUid", merchant_uid).and_then(|uid| Ok((uid, at("scheduleAt", schedule_at)?)))
+        => |c, (uid, at)| c.reschedule(&uid, at);
+    retry_schedule(merchant_uid) "id: number, merchantUid: string" -> core::Payment::SHAPE;
+        id("merchantUid", merchant_uid) => |c, uid| c.retry_schedule(&uid);
     /// One page (1-based) of every schedule in `[from, to)`, 1000 a page.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "options: ListSchedulesOptions, page: number"
-    )]
-    pub fn list_schedules_page<'env>(
-        &self,
-        env: &'env Env,
-        options: Option<Unknown<'env>>,
-        page: u32,
-    ) -> napi::Result<PromiseRaw<'env, SchedulePageOutcome>> {
-        let client = self.inner.clone();
-        let args = ListSchedulesOptions::read(options);
-        settle(env, args, move |o| async move {
-            client
-                .list_schedules_page(o.from, o.to, o.status.as_ref(), page, SCHEDULE_PAGE_SIZE)
-                .await
-        })
-    }
-
+    list_schedules_page(options, page) "id: number, options: ListSchedulesOptions, page: number"
+        -> core::SchedulePage::SHAPE;
+        list_options(options).and_then(|o| Ok((o, page_number(page)?)))
+        => |c, (o, page)| c.list_schedules_page(o.from, o.to, o.status.as_ref(), page, SCHEDULE_PAGE_SIZE);
     /// One page (1-based) of a customer's schedules in `[from, to)`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "customerUid: string, options: ListSchedulesOptions, page: number"
-    )]
-    pub fn list_schedules_by_customer_page<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-        options: Option<Unknown<'env>>,
-        page: u32,
-    ) -> napi::Result<PromiseRaw<'env, SchedulePageOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("customer_uid", customer_uid)
-            .and_then(|uid| Ok((uid, ListSchedulesOptions::read(options)?)));
-        settle(env, args, move |(uid, o)| async move {
-            client
-                .list_schedules_by_customer_page(&uid, o.from, o.to, o.status.as_ref(), page)
-                .await
-        })
-    }
-
+    list_schedules_by_customer_page(customer_uid, options, page)
+        "id: number, customerUid: string, options: ListSchedulesOptions, page: number"
+        -> core::SchedulePage::SHAPE;
+        id("customerUid", customer_uid)
+            .and_then(|uid| Ok((uid, list_options(options)?, page_number(page)?)))
+        => |c, (uid, o, page)| c.list_schedules_by_customer_page(&uid, o.from, o.to, o.status.as_ref(), page);
     /// One page (1-based) of the payments made with a billing key, 20 a page.
-    #[napi(catch_unwind, ts_args_type = "customerUid: string, page: number")]
-    pub fn list_customer_payments_page<'env>(
-        &self,
-        env: &'env Env,
-        customer_uid: Option<Unknown<'env>>,
-        page: u32,
-    ) -> napi::Result<PromiseRaw<'env, PaymentPageOutcome>> {
-        let client = self.inner.clone();
-        let args = input::id("customer_uid", customer_uid);
-        settle(env, args, move |uid| async move {
-            client.list_customer_payments_page(&uid, page).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "customerUids: string[]")]
-    pub fn get_billing_keys<'env>(
-        &self,
-        env: &'env Env,
-        customer_uids: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, FoundBillingKeysOutcome>> {
-        let client = self.inner.clone();
-        let args = input::strings("customer_uids", customer_uids);
-        settle(env, args, move |uids| async move {
-            client.get_billing_keys(&uids).await
-        })
-    }
-
-    #[napi(catch_unwind, ts_args_type = "impUids: string[]")]
-    pub fn get_payments<'env>(
-        &self,
-        env: &'env Env,
-        imp_uids: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, FoundPaymentsOutcome>> {
-        let client = self.inner.clone();
-        let args = input::strings("imp_uids", imp_uids);
-        settle(env, args, move |uids| async move {
-            client.get_payments(&uids).await
-        })
-    }
-
+    list_customer_payments_page(customer_uid, page) "id: number, customerUid: string, page: number"
+        -> core::PaymentPage::SHAPE;
+        id("customerUid", customer_uid).and_then(|uid| Ok((uid, page_number(page)?)))
+        => |c, (uid, page)| c.list_customer_payments_page(&uid, page);
+    get_billing_keys(customer_uids) "id: number, customerUids: string[]" -> FOUND_BILLING_KEYS;
+        ids("customerUids", customer_uids) => |c, uids| c.get_billing_keys(&uids);
+    get_payments(imp_uids) "id: number, impUids: string[]" -> FOUND_PAYMENTS;
+        ids("impUids", imp_uids) => |c, uids| c.get_payments(&uids);
     /// Parses a webhook body, fetches the payment by its `imp_uid` and checks its
     /// `merchant_uid`.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "body: string | Buffer, contentType: string"
-    )]
-    pub fn verify_webhook<'env>(
-        &self,
-        env: &'env Env,
-        body: Option<Unknown<'env>>,
-        content_type: Option<Unknown<'env>>,
-    ) -> napi::Result<PromiseRaw<'env, VerifiedWebhookOutcome>> {
-        let client = self.inner.clone();
-        let args = input::bytes("body", body).and_then(|body| {
-            let content_type = match input::given(content_type) {
-                Some(v) => input::string("content_type", v)?,
-                None => return Err(output::invalid("content_type", "is required")),
-            };
-            Ok((body, content_type))
-        });
-        settle(env, args, move |(body, content_type)| async move {
-            client.verify_webhook(&body, &content_type).await
-        })
-    }
-
+    verify_webhook(body, content_type) "id: number, body: string | Buffer, contentType: string"
+        -> core::VerifiedWebhook::SHAPE;
+        bytes("body", body).and_then(|body| Ok((body, id("contentType", content_type)?)))
+        => |c, (body, content_type)| c.verify_webhook(&body, &content_type);
     /// Fetches (or reuses) an access token: a cheap way to check the credentials.
-    #[napi(catch_unwind)]
-    pub fn check_credentials<'env>(
-        &self,
-        env: &'env Env,
-    ) -> napi::Result<PromiseRaw<'env, EmptyOutcome>> {
-        let client = self.inner.clone();
-        settle(env, Ok(()), move |()| async move {
-            client.check_credentials().await
-        })
+    check_credentials() "id: number" -> &Ty::Json;
+        Ok(()) => |c, ()| c.check_credentials();
+}
+
+/// Checks card data the way a request's `card` is read: `null` when it would be accepted, else
+/// the error naming the field. The `Card` class calls it so that a wrong value fails where the
+/// card is made.
+#[napi(
+    catch_unwind,
+    ts_args_type = "details: CardDetails",
+    ts_return_type = "NativeError | null"
+)]
+pub fn check_card_details<'env>(
+    env: &'env Env,
+    details: Option<Unknown<'env>>,
+) -> napi::Result<Unknown<'env>> {
+    match convert::read::<core::CardDetails>(details, "card", "card.") {
+        Ok(_) => Null.into_unknown(env),
+        Err(e) => error_value(env, e),
     }
 }

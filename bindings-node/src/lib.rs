@@ -10,11 +10,15 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod client;
-mod input;
-mod output;
+mod convert;
+mod dispatch;
+mod error;
+mod logging;
+mod options;
 mod sandbox;
+mod types;
 
-use napi::bindgen_prelude::{Env, PromiseRaw, Unknown};
+use napi::bindgen_prelude::{Env, PromiseRaw};
 use napi_derive::napi;
 
 /// Panics on purpose, synchronously or inside a spawned future: lets the package's tests show
@@ -35,10 +39,9 @@ pub fn panic_for_testing(env: &Env, asynchronous: bool) -> napi::Result<PromiseR
     })
 }
 
-/// Reads card data the way a request's `card` is read: `null` when it would be accepted, else
-/// the error naming the field. The `Card` class calls it so that a wrong type fails where the
-/// card is made.
-#[napi(catch_unwind, ts_args_type = "details: CardDetails")]
-pub fn check_card_details(details: Option<Unknown<'_>>) -> Option<output::NativeError> {
-    input::CardDetails::read(details).err().map(Into::into)
+/// The TypeScript declarations of the requests and results, generated from their shapes
+/// (`bindings-node/run build` appends them to `native.d.ts`).
+#[napi(catch_unwind)]
+pub fn type_definitions() -> String {
+    types::declarations()
 }

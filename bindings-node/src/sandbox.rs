@@ -1,21 +1,22 @@
 //! The embedded sandbox (`iamport-sandbox`), served in-process on 127.0.0.1 by napi's tokio
 //! runtime, so tests need no second process.
 
-use crate::input::{Fields, given};
-use crate::output::{NativeError, Payment, invalid};
-use chrono::{DateTime, Utc};
-use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig};
+use crate::client::error_value;
+use crate::convert::{self, given};
+use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
 use iamport_subscribe as core;
+use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
 use napi::bindgen_prelude::{Either, Env, PromiseRaw, Unknown};
 use napi_derive::napi;
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 /// Settings of a sandbox; every one has a default.
-#[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Debug)]
-pub struct SandboxOptions {
+#[derive(Debug, Default, Deserialize, Shape)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SandboxOptions {
     /// Accepted `imp_key`; default `sandbox_imp_key`.
     pub imp_key: Option<String>,
     /// Accepted `imp_secret`; default `sandbox_imp_secret`.
@@ -26,28 +27,30 @@ pub struct SandboxOptions {
     pub response_delay_ms: Option<u32>,
     /// How an unknown billing key is answered: `'observed'` (HTTP 200, code 1, the live API's
     /// way, default) or `'spec'` (HTTP 404, as the vendor spec declares).
-    #[napi(ts_type = "'observed' | 'spec'")]
-    pub billing_key_not_found: Option<String>,
+    pub billing_key_not_found: Option<NotFound>,
     /// Channel of requests without `pg`; default `nice`.
     pub default_pg: Option<String>,
+}
+
+/// `billingKeyNotFound`'s values.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum NotFound {
+    Observed,
+    Spec,
+}
+
+impl Shape for NotFound {
+    const SHAPE: &'static Ty = &Ty::Enum(&["observed", "spec"]);
 }
 
 impl SandboxOptions {
     fn read(value: Option<Unknown<'_>>) -> core::Result<SandboxConfig> {
         let mut config = SandboxConfig::default();
-        let Some(value) = given(value) else {
+        if given(value).is_none() {
             return Ok(config);
-        };
-        let mut f = Fields::of(value, "options", "SandboxOptions", "")?;
-        let o = SandboxOptions {
-            imp_key: f.opt_string("impKey", "imp_key")?,
-            imp_secret: f.opt_string("impSecret", "imp_secret")?,
-            token_ttl_secs: f.opt_u32("tokenTtlSecs", "token_ttl_secs")?,
-            response_delay_ms: f.opt_u32("responseDelayMs", "response_delay_ms")?,
-            billing_key_not_found: f.opt_string("billingKeyNotFound", "billing_key_not_found")?,
-            default_pg: f.opt_string("defaultPg", "default_pg")?,
-        };
-        f.finish()?;
+        }
+        let o = convert::read::<SandboxOptions>(value, "options", "")?;
         if let Some(v) = o.imp_key {
             config.imp_key = v;
         }
@@ -60,15 +63,9 @@ impl SandboxOptions {
         if let Some(v) = o.response_delay_ms {
             config.response_delay = Duration::from_millis(v.into());
         }
-        match o.billing_key_not_found.as_deref() {
-            None | Some("observed") => {}
-            Some("spec") => config.billing_key_not_found = NotFoundMode::Spec,
-            Some(_) => {
-                return Err(invalid(
-                    "billing_key_not_found",
-                    "must be 'observed' or 'spec'",
-                ));
-            }
+        match o.billing_key_not_found {
+            None | Some(NotFound::Observed) => {}
+            Some(NotFound::Spec) => config.billing_key_not_found = NotFoundMode::Spec,
         }
         if let Some(v) = o.default_pg {
             config.default_pg = v;
@@ -77,50 +74,82 @@ impl SandboxOptions {
     }
 }
 
-/// One delivery attempt of a webhook, as the sandbox recorded it.
-#[napi(object, use_nullable = true, object_from_js = false)]
-#[derive(Debug, Clone)]
-pub struct WebhookDelivery {
-    /// Where it was POSTed.
-    pub url: String,
-    /// The exact request body.
-    pub body: String,
-    /// The `Content-Type` header sent.
-    pub content_type: String,
-    /// HTTP status of the receiver's answer; `null` when none came (see `error`).
-    pub status: Option<u32>,
-    /// Network error or timeout, when there was no answer.
-    pub error: Option<String>,
-    /// 1 for the first attempt, 2 for the first retry, ...
-    pub attempt: u32,
-    /// Sandbox clock when the attempt was made.
-    pub at: DateTime<Utc>,
-}
-
-impl From<iamport_sandbox::WebhookDelivery> for WebhookDelivery {
-    fn from(d: iamport_sandbox::WebhookDelivery) -> Self {
-        // Destructured, so that a field added to the sandbox fails to compile here until it is
-        // exposed.
-        let iamport_sandbox::WebhookDelivery {
-            url,
-            body,
-            content_type,
-            status,
-            error,
-            attempt,
-            at,
-        } = d;
-        WebhookDelivery {
-            url,
-            body,
-            content_type,
-            status: status.map(u32::from),
-            error,
-            attempt,
-            at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
-        }
+const fn field(name: &'static str, doc: &'static str, ty: &'static Ty) -> Field {
+    Field {
+        name,
+        wire: name,
+        flatten: false,
+        default: false,
+        doc,
+        ty,
     }
 }
+
+/// The shape of the sandbox's `WebhookDelivery` (a sandbox type: core's derive is not on it).
+pub(crate) const WEBHOOK_DELIVERY: &Ty = &Ty::Struct(&Struct {
+    name: "WebhookDelivery",
+    doc: "One delivery attempt of a webhook, as the sandbox recorded it.",
+    fields: &[
+        field("url", "Where it was POSTed.", &Ty::String),
+        field("body", "The exact request body.", &Ty::String),
+        field(
+            "content_type",
+            "The `Content-Type` header sent.",
+            &Ty::String,
+        ),
+        field(
+            "status",
+            "HTTP status of the receiver's answer; `null` when none came (see `error`).",
+            &Ty::Option(&Ty::U32),
+        ),
+        field(
+            "error",
+            "Network error or timeout, when there was no answer.",
+            &Ty::Option(&Ty::String),
+        ),
+        field(
+            "attempt",
+            "1 for the first attempt, 2 for the first retry, ...",
+            &Ty::U32,
+        ),
+        field(
+            "at",
+            "Sandbox clock when the attempt was made.",
+            &Ty::Timestamp,
+        ),
+    ],
+});
+
+/// The shape of the sandbox's `Exchange`.
+pub(crate) const EXCHANGE: &Ty = &Ty::Struct(&Struct {
+    name: "Exchange",
+    doc: "One API answer, as the sandbox recorded it.",
+    fields: &[
+        field("method", "HTTP method of the request.", &Ty::String),
+        field(
+            "route",
+            "Route template, as in the keys of `requestCounts()` (without the method).",
+            &Ty::String,
+        ),
+        field("path", "Request path, without the query.", &Ty::String),
+        field(
+            "status",
+            "HTTP status of the answer; 0 when the connection was dropped without one.",
+            &Ty::U32,
+        ),
+        field(
+            "body",
+            "JSON body of the answer; under a fault what was sent (a garbled body as a string), \
+             `null` when the connection was dropped.",
+            &Ty::Json,
+        ),
+        field(
+            "fault",
+            "The injected fault's type name; `null` for a normal answer.",
+            &Ty::Option(&Ty::String),
+        ),
+    ],
+});
 
 /// The native half of the package's `Sandbox`; use `Sandbox` instead.
 #[napi]
@@ -135,27 +164,45 @@ pub struct NativeSandbox {
 }
 
 /// Starts a sandbox on 127.0.0.1 and a free port (on the runtime: the server is a tokio task).
-#[napi(catch_unwind, ts_args_type = "options?: SandboxOptions")]
+#[napi(
+    catch_unwind,
+    ts_args_type = "options?: SandboxOptions",
+    ts_return_type = "Promise<NativeSandbox | NativeError>"
+)]
 pub fn start_sandbox<'env>(
     env: &'env Env,
     options: Option<Unknown<'env>>,
-) -> napi::Result<PromiseRaw<'env, Either<NativeSandbox, NativeError>>> {
+) -> napi::Result<PromiseRaw<'env, Either<NativeSandbox, Unknown<'env>>>> {
     let config = SandboxOptions::read(options);
-    env.spawn_future(async move {
-        let config = match config {
-            Ok(c) => c,
-            Err(e) => return Ok(Either::B(e.into())),
-        };
-        let sandbox = Sandbox::start_with(config)
-            .await
-            .map_err(|e| napi::Error::from_reason(format!("the sandbox could not start: {e}")))?;
-        Ok(Either::A(NativeSandbox {
-            url: sandbox.url(),
-            imp_key: sandbox.imp_key().to_owned(),
-            imp_secret: sandbox.imp_secret().to_owned(),
-            inner: Mutex::new(Some(Arc::new(sandbox))),
-        }))
-    })
+    env.spawn_future_with_callback(
+        async move {
+            let config = match config {
+                Ok(c) => c,
+                Err(e) => return Ok(Err(e)),
+            };
+            let sandbox = Sandbox::start_with(config).await.map_err(|e| {
+                napi::Error::from_reason(format!("the sandbox could not start: {e}"))
+            })?;
+            Ok(Ok(NativeSandbox {
+                url: sandbox.url(),
+                imp_key: sandbox.imp_key().to_owned(),
+                imp_secret: sandbox.imp_secret().to_owned(),
+                inner: Mutex::new(Some(Arc::new(sandbox))),
+            }))
+        },
+        |env, started| match started {
+            Ok(sandbox) => Ok(Either::A(sandbox)),
+            Err(e) => Ok(Either::B(error_value(env, e)?)),
+        },
+    )
+}
+
+/// The sandbox's records (as the API answers them) read as core's type.
+fn rows<T: serde::de::DeserializeOwned>(rows: Vec<serde_json::Value>) -> napi::Result<Vec<T>> {
+    rows.into_iter()
+        .map(serde_json::from_value::<T>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| napi::Error::from_reason(format!("unreadable sandbox record: {e}")))
 }
 
 fn closed() -> napi::Error {
@@ -215,16 +262,10 @@ impl NativeSandbox {
 
     /// Every payment record since start (or the last reset), in creation order, as the API
     /// would return it now.
-    #[napi(catch_unwind)]
-    pub fn ledger(&self) -> napi::Result<Vec<Payment>> {
-        let rows = self.with(Sandbox::ledger)?;
-        rows.into_iter()
-            .map(|row| {
-                serde_json::from_value::<core::Payment>(row)
-                    .map(Payment::from)
-                    .map_err(|e| napi::Error::from_reason(format!("unreadable ledger row: {e}")))
-            })
-            .collect()
+    #[napi(catch_unwind, ts_return_type = "Array<Payment>")]
+    pub fn ledger<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let payments: Vec<core::Payment> = rows(self.with(Sandbox::ledger)?)?;
+        convert::write(env, &payments, <Vec<core::Payment>>::SHAPE)
     }
 
     /// Holds back every API answer this long from now on.
@@ -263,14 +304,10 @@ impl NativeSandbox {
     }
 
     /// Every webhook delivery attempt so far, oldest first.
-    #[napi(catch_unwind)]
-    pub fn webhook_deliveries(&self) -> napi::Result<Vec<WebhookDelivery>> {
-        self.with(|s| {
-            s.webhook_deliveries()
-                .into_iter()
-                .map(WebhookDelivery::from)
-                .collect()
-        })
+    #[napi(catch_unwind, ts_return_type = "Array<WebhookDelivery>")]
+    pub fn webhook_deliveries<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let deliveries = self.with(Sandbox::webhook_deliveries)?;
+        convert::write(env, &deliveries, &Ty::Vec(WEBHOOK_DELIVERY))
     }
 
     /// Replaces the fault plan, given as the sandbox's plan JSON (`{"seed": 1, "rules": [...]}`);
@@ -282,6 +319,52 @@ impl NativeSandbox {
         plan.validate()
             .map_err(|e| napi::Error::from_reason(format!("invalid fault plan: {e}")))?;
         self.with(|s| s.set_faults(plan))
+    }
+
+    /// Every schedule since start (or the last reset), in creation order, as `getSchedule` would
+    /// return it now (due schedules are run first).
+    #[napi(catch_unwind, ts_return_type = "Array<Schedule>")]
+    pub fn schedules<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let schedules: Vec<core::Schedule> = rows(self.with(Sandbox::schedules)?)?;
+        convert::write(env, &schedules, <Vec<core::Schedule>>::SHAPE)
+    }
+
+    /// The body encoding of webhooks queued from now on: `'json'` (the default) or `'form'`.
+    #[napi(catch_unwind, ts_args_type = "format: 'json' | 'form'")]
+    pub fn set_webhook_format(&self, format: String) -> napi::Result<()> {
+        let format = match format.as_str() {
+            "json" => WebhookFormat::Json,
+            "form" => WebhookFormat::Form,
+            other => {
+                return Err(napi::Error::from_reason(format!(
+                    "format must be 'json' or 'form', not {other:?}"
+                )));
+            }
+        };
+        self.with(|s| s.set_webhook_format(format))
+    }
+
+    /// Extra delivery attempts of webhooks queued from now on, after a failed one (default 0).
+    #[napi(catch_unwind)]
+    pub fn set_webhook_retries(&self, retries: u32) -> napi::Result<()> {
+        self.with(|s| s.set_webhook_retries(retries))
+    }
+
+    /// The most recent API answers (at most 20 000), oldest first.
+    #[napi(catch_unwind, ts_return_type = "Array<Exchange>")]
+    pub fn exchanges<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let exchanges = self.with(Sandbox::exchanges)?;
+        convert::write(env, &exchanges, &Ty::Vec(EXCHANGE))
+    }
+
+    /// The fault plan in force (as `setFaults` takes it), or `null`.
+    #[napi(
+        catch_unwind,
+        ts_return_type = "{ seed: number, rules: Array<unknown> } | null"
+    )]
+    pub fn fault_plan<'env>(&self, env: &'env Env) -> napi::Result<Unknown<'env>> {
+        let plan = self.with(Sandbox::fault_plan)?;
+        convert::write(env, &plan, &Ty::Json)
     }
 
     /// Removes the fault plan (the fault counts stay readable).

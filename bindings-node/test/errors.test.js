@@ -15,6 +15,8 @@ const classes = [
   ['CardDeclinedError', 'CARD_DECLINED'],
   ['DuplicateOrderError', 'DUPLICATE_ORDER'],
   ['ApiError', 'API_ERROR'],
+  ['AlreadyCancelledError', 'ALREADY_CANCELLED'],
+  ['RateLimitedError', 'RATE_LIMITED'],
   ['NetworkError', 'NETWORK'],
   ['TimeoutError', 'TIMEOUT'],
   ['OutcomeUnknownError', 'OUTCOME_UNKNOWN'],
@@ -71,13 +73,13 @@ test('INVALID_REQUEST names the field, and nothing is sent', async (t) => {
     [{ ...again, amount: 10n }, 'amount'],
     [{ ...again, amount: undefined }, 'amount'],
     [{ ...again, amount: -1 }, 'amount'],
-    [{ ...again, customerUid: 42 }, 'customer_uid'],
-    [{ ...again, merchantUid: null }, 'merchant_uid'],
-    [{ ...again, taxFree: 0.5 }, 'tax_free'],
-    [{ ...again, vatAmount: -1 }, 'vat_amount'],
-    [{ ...again, cardQuota: 2.5 }, 'card_quota'],
-    [{ ...again, useCardPoint: 'yes' }, 'use_card_point'],
-    [{ ...again, buyer: { name: 7 } }, 'buyer_name'],
+    [{ ...again, customerUid: 42 }, 'customerUid'],
+    [{ ...again, merchantUid: null }, 'merchantUid'],
+    [{ ...again, taxFree: 0.5 }, 'taxFree'],
+    [{ ...again, vatAmount: -1 }, 'vatAmount'],
+    [{ ...again, cardQuota: 2.5 }, 'cardQuota'],
+    [{ ...again, useCardPoint: 'yes' }, 'useCardPoint'],
+    [{ ...again, buyer: { name: 7 } }, 'buyerName'],
     [{ ...again, buyer: 'Kim' }, 'buyer'],
     [{ ...again, extra: { naverUseCfm: 1 } }, 'extra.naverUseCfm'],
     [{ ...again, merchantUID: 'typo' }, 'merchantUID'],
@@ -95,7 +97,7 @@ test('INVALID_REQUEST names the field, and nothing is sent', async (t) => {
   const onetimeCases = [
     [{ ...onetime, card: { cardNumber: '4111-1111-1111-1111', expiry: '2030-12' } }, 'card'],
     [{ ...onetime, card: undefined }, 'card'],
-    [{ ...onetime, card: new Card({ cardNumber: '4111 1111', expiry: '2030-12' }) }, 'card_number'],
+    [{ ...onetime, card: new Card({ cardNumber: '4111 1111', expiry: '2030-12' }) }, 'cardNumber'],
     [{ ...onetime, card: new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030/12' }) }, 'expiry'],
     [{ ...onetime, card: new Card({ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', cvc: '12' }) }, 'cvc'],
     [{ ...onetime, pg: 3 }, 'pg'],
@@ -104,12 +106,12 @@ test('INVALID_REQUEST names the field, and nothing is sent', async (t) => {
     const e = await rejectsWith(client.payOnetime(request), 'InvalidRequestError')
     assert.equal(e.field, field, e.message)
   }
-  await rejectsWith(client.getBillingKey(42), 'InvalidRequestError', { field: 'customer_uid' })
-  await rejectsWith(client.getBillingKey(), 'InvalidRequestError', { field: 'customer_uid' })
+  await rejectsWith(client.getBillingKey(42), 'InvalidRequestError', { field: 'customerUid' })
+  await rejectsWith(client.getBillingKey(), 'InvalidRequestError', { field: 'customerUid' })
   await rejectsWith(client.deleteBillingKey('c1', 5), 'InvalidRequestError', { field: 'reason' })
-  await rejectsWith(client.getPayment({}), 'InvalidRequestError', { field: 'imp_uid' })
+  await rejectsWith(client.getPayment({}), 'InvalidRequestError', { field: 'impUid' })
   await rejectsWith(client.findPayment('o1', 1), 'InvalidRequestError', { field: 'status' })
-  await rejectsWith(client.findAllPayments(''), 'InvalidRequestError', { field: 'merchant_uid' })
+  await rejectsWith(client.findAllPayments(''), 'InvalidRequestError', { field: 'merchantUid' })
   await rejectsWith(client.cancelPayment({ impUid: 'imps_1', amount: 0 }), 'InvalidRequestError', { field: 'amount' })
   await rejectsWith(client.cancelPayment({ impUid: 'imps_1', checksum: '10' }), 'InvalidRequestError', { field: 'checksum' })
   assert.equal(sandbox.totalRequests(), 0, 'a refused request reached the sandbox')
@@ -117,10 +119,10 @@ test('INVALID_REQUEST names the field, and nothing is sent', async (t) => {
 
 test('a Card refuses values that are not strings where it is made', () => {
   const cases = [
-    [{ cardNumber: 4111111111111111, expiry: '2030-12' }, 'card_number'],
+    [{ cardNumber: 4111111111111111, expiry: '2030-12' }, 'cardNumber'],
     [{ cardNumber: '4111-1111-1111-1111' }, 'expiry'],
     [{ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', birth: 820213 }, 'birth'],
-    [{ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', pwd2digit: 0 }, 'pwd_2digit'],
+    [{ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', pwd2digit: 0 }, 'pwd2digit'],
     [{ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', cvc: 123 }, 'cvc'],
     [{ cardNumber: '4111-1111-1111-1111', expiry: '2030-12', number: '1' }, 'card.number'],
     [undefined, 'card'],
@@ -150,18 +152,18 @@ test('fractional amounts of other currencies arrive exactly', async (t) => {
 test('client settings are checked when the client is made', () => {
   const ok = { impKey: 'k', impSecret: 's' }
   const cases = [
-    [{ impSecret: 's' }, 'imp_key'],
-    [{ impKey: 'k' }, 'imp_secret'],
-    [{ ...ok, impKey: 1 }, 'imp_key'],
-    [{ ...ok, baseUrl: 'http://api.example.com' }, 'base_url'],
-    [{ ...ok, baseUrl: 'not a url' }, 'base_url'],
+    [{ impSecret: 's' }, 'impKey'],
+    [{ impKey: 'k' }, 'impSecret'],
+    [{ ...ok, impKey: 1 }, 'impKey'],
+    [{ ...ok, baseUrl: 'http://api.example.com' }, 'baseUrl'],
+    [{ ...ok, baseUrl: 'not a url' }, 'baseUrl'],
     [{ ...ok, tier: 'abcd' }, 'tier'],
-    [{ ...ok, timeoutMs: 0 }, 'timeout'],
-    [{ ...ok, timeoutMs: -5 }, 'timeout'],
-    [{ ...ok, timeoutMs: '100' }, 'timeout'],
-    [{ ...ok, connectTimeoutMs: NaN }, 'connect_timeout'],
+    [{ ...ok, timeoutMs: 0 }, 'timeoutMs'],
+    [{ ...ok, timeoutMs: -5 }, 'timeoutMs'],
+    [{ ...ok, timeoutMs: '100' }, 'timeoutMs'],
+    [{ ...ok, connectTimeoutMs: NaN }, 'connectTimeoutMs'],
     [{ ...ok, secret: 'x' }, 'secret'],
-    [undefined, 'imp_key'],
+    [undefined, 'impKey'],
   ]
   for (const [options, field] of cases) {
     assert.throws(
@@ -231,6 +233,36 @@ test('NOT_FOUND, DUPLICATE_ORDER, CARD_DECLINED and API_ERROR carry their data',
     { apiCode: -1, httpStatus: 200, message: '카드정보 인증에 실패하였습니다. [F113]본인의 신용카드 확인중 오류가 발생하였습니다.' },
   )
   assert.ok(api.stack.includes('ApiError'))
+})
+
+test('DUPLICATE_ORDER names the order; ALREADY_CANCELLED and RATE_LIMITED are ApiErrors', async (t) => {
+  const sandbox = await sandboxFor(t)
+  const client = sandbox.client({ maxRetries: 0 })
+  await client.issueBillingKey({ customerUid: 'c-new', card: card() })
+  const paid = await client.payAgain({ customerUid: 'c-new', merchantUid: 'o-new', amount: 1000 })
+  await rejectsWith(client.payAgain({ customerUid: 'c-new', merchantUid: 'o-new', amount: 1000 }), 'DuplicateOrderError', {
+    merchantUid: 'o-new',
+  })
+  await client.cancelPayment({ impUid: paid.impUid })
+  const cancelled = await rejectsWith(client.cancelPayment({ impUid: paid.impUid }), 'AlreadyCancelledError', {
+    apiCode: 1,
+    httpStatus: 200,
+  })
+  assert.ok(cancelled instanceof pkg.ApiError)
+  sandbox.setFaults([
+    {
+      route: 'POST /subscribe/payments/again',
+      probability: 1,
+      fault: { type: 'too_many_requests', retry_after_secs: 2 },
+    },
+  ])
+  const limited = await rejectsWith(
+    client.payAgain({ customerUid: 'c-new', merchantUid: 'o-429', amount: 1000 }),
+    'RateLimitedError',
+    { httpStatus: 429, retryAfterMs: 2000 },
+  )
+  assert.ok(limited instanceof pkg.ApiError)
+  assert.ok(!sandbox.ledger().some((p) => p.merchantUid === 'o-429'))
 })
 
 test('NETWORK: nothing listens at the address', async () => {

@@ -94,22 +94,22 @@ test('withOptions overrides retries per call and shares the token', async (t) =>
 test('retry options are checked, naming the field', () => {
   const ok = { impKey: 'k', impSecret: 's' }
   const cases = [
-    [{ ...ok, maxRetries: -1 }, 'max_retries'],
-    [{ ...ok, maxRetries: 1.5 }, 'max_retries'],
-    [{ ...ok, maxRetries: '2' }, 'max_retries'],
-    [{ ...ok, initialBackoffMs: -1 }, 'initial_backoff'],
-    [{ ...ok, maxBackoffMs: Infinity }, 'max_backoff'],
+    [{ ...ok, maxRetries: -1 }, 'maxRetries'],
+    [{ ...ok, maxRetries: 1.5 }, 'maxRetries'],
+    [{ ...ok, maxRetries: '2' }, 'maxRetries'],
+    [{ ...ok, initialBackoffMs: -1 }, 'initialBackoffMs'],
+    [{ ...ok, maxBackoffMs: Infinity }, 'maxBackoffMs'],
   ]
   for (const [options, field] of cases) {
     assert.throws(() => new Client(options), (e) => e instanceof pkg.InvalidRequestError && e.field === field)
   }
   const client = new Client({ ...ok, maxRetries: 0, initialBackoffMs: 0, maxBackoffMs: 0 })
   const perCall = [
-    [{ timeoutMs: 0 }, 'timeout'],
-    [{ timeoutMs: NaN }, 'timeout'],
-    [{ maxRetries: -1 }, 'max_retries'],
-    [{ initialBackoffMs: 'fast' }, 'initial_backoff'],
-    [{ maxBackoffMs: -5 }, 'max_backoff'],
+    [{ timeoutMs: 0 }, 'timeoutMs'],
+    [{ timeoutMs: NaN }, 'timeoutMs'],
+    [{ maxRetries: -1 }, 'maxRetries'],
+    [{ initialBackoffMs: 'fast' }, 'initialBackoffMs'],
+    [{ maxBackoffMs: -5 }, 'maxBackoffMs'],
     [{ retries: 1 }, 'retries'],
     [null, 'options'],
     [[], 'options'],

@@ -19,6 +19,8 @@ const errorClasses = {
   NotFound: [pkg.NotFoundError, 'NOT_FOUND'],
   CardDeclined: [pkg.CardDeclinedError, 'CARD_DECLINED'],
   DuplicateOrder: [pkg.DuplicateOrderError, 'DUPLICATE_ORDER'],
+  AlreadyCancelled: [pkg.AlreadyCancelledError, 'ALREADY_CANCELLED'],
+  RateLimited: [pkg.RateLimitedError, 'RATE_LIMITED'],
   Api: [pkg.ApiError, 'API_ERROR'],
   Network: [pkg.NetworkError, 'NETWORK'],
   Timeout: [pkg.TimeoutError, 'TIMEOUT'],
@@ -41,6 +43,31 @@ function request(args) {
   if (Object.keys(card).length > 0) out.card = new Card(card)
   if (Object.keys(buyer).length > 0) out.buyer = buyer
   return out
+}
+
+/** Settings whose unit is in the package's name: `timeout` (seconds in the files) is `timeoutMs`. */
+const DURATION_SETTINGS = ['timeout', 'connect_timeout', 'initial_backoff', 'max_backoff']
+
+/** A field as the package names it in errors. */
+const fieldName = (field) => (DURATION_SETTINGS.includes(field) ? `${camel(field)}Ms` : camel(field))
+
+/** Client settings under the package's names; durations (seconds in the files) in milliseconds. */
+function settings(args) {
+  const out = {}
+  for (const [key, value] of Object.entries(args)) {
+    if (DURATION_SETTINGS.includes(key)) {
+      out[`${camel(key)}Ms`] = value * 1000
+    } else {
+      out[camel(key)] = value
+    }
+  }
+  return out
+}
+
+/** `new_client`: the sandbox's credentials and URL with the given settings replaced. */
+function newClient(sandbox, args) {
+  new pkg.Client({ impKey: sandbox.impKey, impSecret: sandbox.impSecret, baseUrl: sandbox.url, ...settings(args) })
+  return null
 }
 
 /** Every item of a paged listing (the package's async iterators). */
@@ -128,11 +155,15 @@ function substitute(value, vars) {
   return value
 }
 
-/** Generated values: `{"$repeat": n, "item": ...}` (with `{i}` in strings) and
- * `{"$from_now": s, "$step": t}` (the sandbox clock's now + s + i·t, unix seconds). */
+/** Generated values: `{"$repeat": n, "item": ...}` (with `{i}` in strings),
+ * `{"$from_now": s, "$step": t}` (the sandbox clock's now + s + i·t, unix seconds),
+ * `{"$text": s, "$times": n}` and `{"$utf16": [code units]}`. */
 function expand(value, now, i) {
   if (Array.isArray(value)) return value.map((v) => expand(v, now, i))
   if (value !== null && typeof value === 'object') {
+    if ('$text' in value) return value.$text.repeat(value.$times)
+    // UTF-16 code units: a JS string may hold a lone surrogate.
+    if ('$utf16' in value) return String.fromCharCode(...value.$utf16)
     if ('$repeat' in value) {
       return Array.from({ length: value.$repeat }, (_, k) => expand(value.item, now, k))
     }
@@ -275,6 +306,17 @@ for (const file of files) {
         if (step.op === 'advance_clock') {
           // Resolves once the schedules that became due ran and their webhooks were delivered.
           result = await sandbox.advanceClock(args.seconds)
+        } else if (step.op === 'set_faults') {
+          sandbox.setFaults(args.rules, { seed: args.seed ?? 0 })
+          result = null
+        } else if (step.op === 'clear_faults') {
+          sandbox.clearFaults()
+          result = null
+        } else if (step.op === 'new_client') {
+          result = newClient(sandbox, args)
+        } else if (step.op === 'with_options') {
+          client.withOptions(settings(args))
+          result = null
         } else if (step.op === 'verify_received_webhooks') {
           assert.ok(receiver, `${at}: the scenario has no webhook_receiver`)
           result = []
@@ -297,6 +339,7 @@ for (const file of files) {
         assert.ok(error instanceof pkg.IamportError, `${at}: not an IamportError`)
         assert.equal(error.code, code, `${at}: code`)
         const { kind, ...fields } = expected
+        if (fields.field !== undefined) fields.field = fieldName(fields.field)
         assertSubset(fields, errorFields(kind, error), `${at}: error`)
       } else {
         if (error !== undefined) throw new Error(`${at}: expected a result, got ${error}`, { cause: error })

@@ -10,7 +10,7 @@ mod runtime;
 mod sandbox;
 
 use iamport_subscribe::{
-    Buyer, CancelPaymentRequest, CardDetails, Client, Error, IssueBillingKeyRequest,
+    Buyer, CancelPaymentRequest, CardDetails, Case, Client, Error, IssueBillingKeyRequest,
     PayAgainRequest, PayOnetimeRequest, PaymentStatus, RequestOptions, RetryPolicy,
     ScheduleRequest, ScheduleStatus,
 };
@@ -131,7 +131,7 @@ impl NativeClient {
         };
         let retry = options.retry.clone().unwrap_or_default();
         Ok(NativeClient {
-            client: self.client.with_options(options),
+            client: self.client.with_options(options).map_err(native_error)?,
             pid: self.pid,
             retry,
         })
@@ -464,35 +464,12 @@ async fn dispatch(client: &Client, op: &str, args_json: &str) -> Result<String, 
     }
 }
 
-/// `NativeError(kind, payload)`: the case name and its fields as JSON.
+/// `NativeError(kind, payload)`: the case name and its fields as JSON (core's `Error::data`, in
+/// Python's snake_case), plus `display`, the error's text.
 fn native_error(e: Error) -> PyErr {
-    let payload = match &e {
-        Error::InvalidRequest { field, reason } => json!({"field": field, "reason": reason}),
-        Error::Authentication { message }
-        | Error::NotFound { message }
-        | Error::DuplicateOrder { message } => json!({ "message": message }),
-        Error::CardDeclined {
-            payment,
-            fail_reason,
-        } => json!({"payment": payment, "fail_reason": fail_reason}),
-        Error::Api {
-            http_status,
-            code,
-            message,
-        } => json!({"http_status": http_status, "code": code, "message": message}),
-        Error::Network {
-            message,
-            may_have_reached_server,
-        } => json!({"message": message, "may_have_reached_server": may_have_reached_server}),
-        Error::Timeout {
-            may_have_reached_server,
-        } => json!({ "may_have_reached_server": may_have_reached_server }),
-        Error::OutcomeUnknown { merchant_uid } => json!({ "merchant_uid": merchant_uid }),
-        _ => json!({}),
-    };
-    let mut payload = payload;
-    payload["display"] = json!(e.to_string());
-    NativeError::new_err((e.kind().as_str(), payload.to_string()))
+    let mut payload = e.data(Case::Snake);
+    payload.insert("display".to_owned(), json!(e.to_string()));
+    NativeError::new_err((e.kind().as_str(), Value::Object(payload).to_string()))
 }
 
 static LOG_RESET: std::sync::OnceLock<pyo3_log::ResetHandle> = std::sync::OnceLock::new();

@@ -18,12 +18,18 @@ from iamport_subscribe.testing import Sandbox
 # tests/scenarios is a link to the repository's tests/scenarios/, so that the sdist carries the files.
 SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 
+# Binding gaps (issue 12), see tests/README.md: steps that fail only because of Python-side work
+# still to do, as (scenario name, step index). The next change to the binding empties this list.
+BINDING_GAPS: Dict[Tuple[str, int], str] = {}
+
 ERROR_CLASSES: Dict[str, Type[iam.IamportError]] = {
     "InvalidRequest": iam.InvalidRequestError,
     "Authentication": iam.AuthenticationError,
     "NotFound": iam.NotFoundError,
     "CardDeclined": iam.CardDeclinedError,
     "DuplicateOrder": iam.DuplicateOrderError,
+    "AlreadyCancelled": iam.AlreadyCancelledError,
+    "RateLimited": iam.RateLimitedError,
     "Api": iam.ApiError,
     "Network": iam.NetworkError,
     "Timeout": iam.TimeoutError,
@@ -49,7 +55,7 @@ def plain(value: Any) -> Any:
 
 def error_view(err: iam.IamportError) -> Dict[str, Any]:
     view: Dict[str, Any] = {"kind": err.kind, "message": err.message}
-    for attr in ("field", "code", "http_status", "fail_reason", "merchant_uid"):
+    for attr in ("field", "code", "http_status", "fail_reason", "merchant_uid", "retry_after"):
         if hasattr(err, attr):
             view[attr] = getattr(err, attr)
     if isinstance(err, iam.CardDeclinedError):
@@ -90,7 +96,13 @@ def substitute(value: Any, saved: Dict[str, Any]) -> Any:
 
 
 def expand(value: Any, now: int, i: Optional[int] = None) -> Any:
-    """``{"$repeat": n, "item": ...}`` with ``{i}`` in strings; ``{"$from_now": s, "$step": t}``."""
+    """``{"$repeat": n, "item": ...}`` with ``{i}`` in strings; ``{"$from_now": s, "$step": t}``;
+    ``{"$text": s, "$times": n}``; ``{"$utf16": [code units]}`` (a str may hold a lone surrogate)."""
+    if isinstance(value, dict) and "$text" in value:
+        return str(value["$text"]) * int(value["$times"])
+    if isinstance(value, dict) and "$utf16" in value:
+        units = b"".join(int(u).to_bytes(2, "little") for u in value["$utf16"])
+        return units.decode("utf-16-le", errors="surrogatepass")
     if isinstance(value, dict) and "$repeat" in value:
         return [expand(value["item"], now, k) for k in range(int(value["$repeat"]))]
     if isinstance(value, dict) and "$from_now" in value:
@@ -133,6 +145,8 @@ class Receiver:
 
 # Scenario argument names that Python spells differently (`from` is a keyword).
 PY_NAMES = {"from": "from_"}
+# Error fields are core's snake_case names, which are Python's too.
+FIELD_CASE: Callable[[str], str] = lambda field: field
 LIST_OPS = {"list_schedules", "list_schedules_by_customer", "list_customer_payments"}
 
 
@@ -151,6 +165,8 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
 
             def call(op: str, args: Dict[str, Any]) -> Any:
                 async def go() -> Any:
+                    if op in CLIENT_OPS:
+                        return CLIENT_OPS[op](sandbox, aclient, args)
                     if op in LIST_OPS:
                         return [x async for x in getattr(aclient, op)(**args)]
                     if op == "verify_received_webhooks":
@@ -162,6 +178,8 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
             client = sandbox.client()
 
             def call(op: str, args: Dict[str, Any]) -> Any:
+                if op in CLIENT_OPS:
+                    return CLIENT_OPS[op](sandbox, client, args)
                 if op in LIST_OPS:
                     return list(getattr(client, op)(**args))
                 if op == "verify_received_webhooks":
@@ -171,6 +189,9 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
         saved: Dict[str, Any] = {}
         for i, step in enumerate(scenario["steps"]):
             at = f"{name} step {i} ({step['op']})"
+            if (name, i) in BINDING_GAPS:
+                print(f"{at}: skipped, binding gap: {BINDING_GAPS[(name, i)]}")
+                continue
             args = expand(substitute(step["args"], saved), sandbox.now())
             args = {PY_NAMES.get(k, k): v for k, v in args.items()}
             before = sandbox.total_requests()
@@ -179,6 +200,10 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
             try:
                 if step["op"] == "advance_clock":
                     sandbox.advance_clock(args["seconds"])
+                elif step["op"] == "set_faults":
+                    sandbox.set_faults(args["rules"], seed=args.get("seed", 0))
+                elif step["op"] == "clear_faults":
+                    sandbox.clear_faults()
                 else:
                     result = call(step["op"], args)
             except iam.IamportError as e:
@@ -189,6 +214,8 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
                 assert error is not None, f"{at}: expected {expect['error']}, got {result!r}"
                 expected_error = expect["error"]
                 assert isinstance(error, ERROR_CLASSES[expected_error["kind"]]), f"{at}: {error!r}"
+                if "field" in expected_error:
+                    expected_error = {**expected_error, "field": FIELD_CASE(expected_error["field"])}
                 assert_subset(expected_error, error_view(error), f"{at}: error")
             else:
                 assert error is None, f"{at}: expected a result, got {error!r}"
@@ -203,6 +230,26 @@ def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
                 check_ledger(step["ledger"], sandbox, at)
         if receiver:
             receiver.close()
+
+
+def new_client(sandbox: Sandbox, client: Any, args: Dict[str, Any]) -> None:
+    """``new_client``: the sandbox's credentials and URL with the given settings replaced."""
+    settings = dict(args)
+    imp_key = settings.pop("imp_key", sandbox.imp_key)
+    imp_secret = settings.pop("imp_secret", sandbox.imp_secret)
+    settings.setdefault("base_url", sandbox.url)
+    type(client)(imp_key, imp_secret, **settings)
+
+
+def with_options(sandbox: Sandbox, client: Any, args: Dict[str, Any]) -> None:
+    """``with_options``: per-call settings on the scenario's client."""
+    client.with_options(**args)
+
+
+CLIENT_OPS: Dict[str, Callable[[Sandbox, Any, Dict[str, Any]], None]] = {
+    "new_client": new_client,
+    "with_options": with_options,
+}
 
 
 def check_list(expect: Dict[str, Any], items: Any, at: str) -> None:

@@ -24,12 +24,16 @@ def test_exception_hierarchy() -> None:
         iam.CardDeclinedError,
         iam.DuplicateOrderError,
         iam.ApiError,
+        iam.AlreadyCancelledError,
+        iam.RateLimitedError,
         iam.NetworkError,
         iam.TimeoutError,
         iam.OutcomeUnknownError,
     ):
         assert issubclass(cls, iam.IamportError)
     assert issubclass(iam.InvalidRequestError, ValueError)
+    assert issubclass(iam.AlreadyCancelledError, iam.ApiError)
+    assert issubclass(iam.RateLimitedError, iam.ApiError)
     assert issubclass(iam.TimeoutError, builtins.TimeoutError)
 
 
@@ -55,6 +59,40 @@ def test_api_errors_map_to_their_classes(iamport_sandbox: Sandbox) -> None:
     with pytest.raises(iam.DuplicateOrderError):
         client.pay_again(customer_uid="c_ok", merchant_uid="o4", amount=1000)
     assert [p.status for p in iamport_sandbox.ledger() if p.merchant_uid == "o4"] == ["paid"]
+
+
+def test_duplicate_already_cancelled_and_rate_limited_carry_their_data(iamport_sandbox: Sandbox) -> None:
+    client = iamport_sandbox.client(max_retries=0)
+    client.issue_billing_key(customer_uid="c_new", card_number=CARD, expiry="2030-12")
+    paid = client.pay_again(customer_uid="c_new", merchant_uid="o_new", amount=1000)
+    with pytest.raises(iam.DuplicateOrderError) as dup:
+        client.pay_again(customer_uid="c_new", merchant_uid="o_new", amount=1000)
+    assert dup.value.merchant_uid == "o_new"
+    client.cancel_payment(imp_uid=paid.imp_uid)
+    # Code that catches ApiError keeps catching it.
+    with pytest.raises(iam.ApiError) as cancelled:
+        client.cancel_payment(imp_uid=paid.imp_uid)
+    assert isinstance(cancelled.value, iam.AlreadyCancelledError)
+    assert (cancelled.value.kind, cancelled.value.code, cancelled.value.http_status) == ("AlreadyCancelled", 1, 200)
+    iamport_sandbox.set_faults(
+        [
+            {
+                "route": "POST /subscribe/payments/again",
+                "probability": 1,
+                "fault": {"type": "too_many_requests", "retry_after_secs": 2},
+            }
+        ]
+    )
+    with pytest.raises(iam.ApiError) as limited:
+        client.pay_again(customer_uid="c_new", merchant_uid="o_429", amount=1000)
+    assert isinstance(limited.value, iam.RateLimitedError)
+    assert (limited.value.http_status, limited.value.retry_after) == (429, 2.0)
+    assert "o_429" not in [p.merchant_uid for p in iamport_sandbox.ledger()]
+    for err in (dup.value, cancelled.value, limited.value):
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err)
+        assert back.__dict__ == err.__dict__
+        assert str(back) == str(err)
 
 
 def test_wrong_credentials_are_an_authentication_error(iamport_sandbox: Sandbox) -> None:

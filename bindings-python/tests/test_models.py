@@ -53,3 +53,12 @@ def test_async_sandbox_context_manager() -> None:
 def test_pytest_fixture_comes_from_the_installed_plugin(iamport_sandbox: Sandbox) -> None:
     assert iamport_sandbox.url.startswith("http://127.0.0.1:")
     assert iamport_sandbox.request_counts() == {}
+
+
+def test_a_time_beyond_what_a_datetime_holds_is_converted_not_raised() -> None:
+    # A schedule another client made in milliseconds: the API answers it; reading it must not raise.
+    wire = {"customer_uid": "c1", "merchant_uid": "o1", "amount": 1000, "schedule_at": 1767225600000,
+            "executed_at": 0, "revoked_at": -99999999999999, "schedule_status": "scheduled"}
+    schedule = iam.Schedule._from_wire(wire)
+    assert schedule.schedule_at == datetime.max.replace(tzinfo=timezone.utc)
+    assert schedule.revoked_at == datetime.min.replace(tzinfo=timezone.utc)

@@ -1,12 +1,13 @@
 //! The async client: configuration, access-token cache, one request pipeline, the operations.
 
-use crate::error::{Error, Result, from_api_failure};
+use crate::error::{Context, Error, Result, from_api_failure};
 use crate::models::{BillingKey, Payment, PaymentPage, PaymentStatus, TokenGrant};
 use crate::requests::{
     CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
     check_customer_uid, check_imp_uid, check_merchant_uid,
 };
 use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
+use crate::rules;
 use crate::secret::{AccessToken, ImpSecret};
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
@@ -51,7 +52,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("imp_key", &self.imp_key)
             .field("imp_secret", &self.imp_secret)
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_url(&self.base_url))
             .field("tier", &self.tier)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -128,43 +129,41 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the configuration and creates the client (and its connection pool).
+    /// Checks the configuration and creates the client (and its connection pool). A bad setting is
+    /// `Error::InvalidRequest` naming it (`imp_key`, `base_url`, `timeout`, `user_agent`,
+    /// `max_retries`, ...); nothing is sent.
     pub fn build(self) -> Result<Client> {
         let imp_key = self
             .imp_key
             .filter(|k| !k.trim().is_empty())
             .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
+        rules::IMP_KEY.check(&imp_key)?;
         let imp_secret = self
             .imp_secret
             .filter(|s| !s.expose_secret().trim().is_empty())
             .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
+        rules::IMP_SECRET.check(imp_secret.expose_secret())?;
         let base_url = parse_base_url(&self.base_url)?;
         let tier = match self.tier {
             None => None,
             Some(t) => {
-                let ok = t.len() == 3
-                    && t.bytes()
-                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-                if !ok {
-                    return Err(Error::invalid(
-                        "tier",
-                        "must be 3 upper-case letters or digits",
-                    ));
-                }
+                rules::check_tier(&t)?;
                 Some(
                     HeaderValue::from_str(&t)
                         .map_err(|_| Error::invalid("tier", "is not a valid header value"))?,
                 )
             }
         };
-        if self.timeout.is_zero() {
-            return Err(Error::invalid("timeout", "must be greater than zero"));
-        }
+        rules::check_timeout("timeout", self.timeout)?;
+        rules::check_timeout("connect_timeout", self.connect_timeout)?;
+        rules::check_user_agent(&self.user_agent)?;
+        self.retry.validate()?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
             .user_agent(self.user_agent)
             .build()
+            // Every setting was checked above: what is left is the TLS stack failing to start.
             .map_err(|e| Error::Network {
                 message: format!("could not create the HTTP client: {}", error_chain(&e)),
                 may_have_reached_server: false,
@@ -183,6 +182,20 @@ impl ClientBuilder {
                 tokens: TokenCache::default(),
             }),
         })
+    }
+}
+
+/// `url` with the user name and password of its authority (`https://user:pass@host/`) replaced
+/// by `***`, for display; anything else is kept as written.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -212,7 +225,11 @@ fn parse_base_url(raw: &str) -> Result<Url> {
             ));
         }
     }
-    if url.cannot_be_a_base() || url.query().is_some() {
+    if url.cannot_be_a_base()
+        || url.query().is_some()
+        || url.fragment().is_some()
+        || url.host_str().is_none_or(str::is_empty)
+    {
         return Err(Error::invalid("base_url", "must be a plain base URL"));
     }
     Ok(url)
@@ -252,7 +269,7 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url.as_str())
+            .field("base_url", &self.base_url_redacted())
             .field("imp_key", &self.inner.imp_key)
             .field("imp_secret", &self.inner.imp_secret)
             .field("tier", &self.inner.tier)
@@ -296,8 +313,10 @@ impl Client {
     }
 
     /// The same client (same connections and token) with per-call settings, e.g.
-    /// `client.with_options(RequestOptions { retry: Some(RetryPolicy::none()), ..Default::default() })`.
-    pub fn with_options(&self, options: RequestOptions) -> Client {
+    /// `client.with_options(RequestOptions { retry: Some(RetryPolicy::none()), ..Default::default() })?`.
+    /// A bad setting is `Error::InvalidRequest` naming it, as in [`ClientBuilder::build`].
+    pub fn with_options(&self, options: RequestOptions) -> Result<Client> {
+        options.validate()?;
         let mut settings = self.settings.clone();
         if options.timeout.is_some() {
             settings.timeout = options.timeout;
@@ -305,15 +324,21 @@ impl Client {
         if let Some(retry) = options.retry {
             settings.retry = retry;
         }
-        Client {
+        Ok(Client {
             inner: self.inner.clone(),
             settings,
-        }
+        })
     }
 
     /// The API this client talks to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str()
+    }
+
+    /// [`Client::base_url`] with a user name and password in it shown as `***`: the form to
+    /// display (`Debug`, logs, a binding's `repr`).
+    pub fn base_url_redacted(&self) -> String {
+        redact_url(self.base_url())
     }
 
     // -- operations ------------------------------------------------------------------------
@@ -361,6 +386,7 @@ impl Client {
         reason: Option<&str>,
     ) -> Result<BillingKey> {
         check_customer_uid(customer_uid)?;
+        rules::REASON.check_opt(reason)?;
         let query: Vec<(&str, &str)> = reason.map(|r| ("reason", r)).into_iter().collect();
         self.call(
             Method::DELETE,
@@ -402,6 +428,7 @@ impl Client {
         status: Option<&PaymentStatus>,
     ) -> Result<Payment> {
         check_merchant_uid(merchant_uid)?;
+        rules::check_payment_status(status)?;
         let mut path = vec!["payments", "find", merchant_uid];
         if let Some(s) = status {
             path.push(s.as_str());
@@ -417,6 +444,7 @@ impl Client {
         status: Option<&PaymentStatus>,
     ) -> Result<Vec<Payment>> {
         check_merchant_uid(merchant_uid)?;
+        rules::check_payment_status(status)?;
         let mut path = vec!["payments", "findAll", merchant_uid];
         if let Some(s) = status {
             path.push(s.as_str());
@@ -497,8 +525,25 @@ impl Client {
         T: DeserializeOwned,
         B: Serialize + ?Sized,
     {
+        self.call_with(method, segments, query, body, "request")
+            .await
+    }
+
+    /// [`Client::call`], naming `body_field` when the body is too large to send.
+    pub(crate) async fn call_with<T, B>(
+        &self,
+        method: Method,
+        segments: &[&str],
+        query: &[(&str, &str)],
+        body: Option<&B>,
+        body_field: &str,
+    ) -> Result<T>
+    where
+        T: DeserializeOwned,
+        B: Serialize + ?Sized,
+    {
         let url = self.url(segments, query)?;
-        let body = encode_body(body)?;
+        let body = encode_body(body, body_field)?;
         let repeatable = method == Method::GET;
         let mut retry = 0;
         loop {
@@ -506,7 +551,7 @@ impl Client {
                 result,
                 retry_after,
                 token_refused,
-            } = self.call_once(&method, &url, body.as_ref()).await;
+            } = self.call_once(&method, &url, body.as_ref(), None).await;
             let again = match &result {
                 Err(_) if token_refused => true,
                 Err(e) => match verdict(e) {
@@ -519,14 +564,30 @@ impl Client {
             if !again || retry >= self.settings.retry.max_retries {
                 return result;
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, result.as_ref().err(), None)
+                .await;
             retry += 1;
         }
     }
 
-    async fn pause(&self, retry: u32, retry_after: Option<Duration>) {
+    /// Waits before retry number `retry` (0-based) of a request that failed with `cause`. Logged
+    /// at INFO with structured fields (`attempt` is the number of the attempt about to be made).
+    async fn pause(
+        &self,
+        retry: u32,
+        retry_after: Option<Duration>,
+        cause: Option<&Error>,
+        merchant_uid: Option<&str>,
+    ) {
         let wait = self.settings.retry.backoff(retry, retry_after);
-        tracing::debug!(retry, wait_ms = wait.as_millis() as u64, "iamport retry");
+        let (attempt, wait_ms) = (retry + 2, wait.as_millis() as u64);
+        let error_kind = cause.map_or("", |e| e.kind().as_str());
+        match merchant_uid {
+            Some(merchant_uid) => {
+                tracing::info!(merchant_uid, attempt, wait_ms, error_kind, "iamport retry")
+            }
+            None => tracing::info!(attempt, wait_ms, error_kind, "iamport retry"),
+        }
         tokio::time::sleep(wait).await;
     }
 
@@ -536,6 +597,7 @@ impl Client {
         method: &Method,
         url: &Url,
         body: Option<&Zeroizing<Vec<u8>>>,
+        order: Option<&str>,
     ) -> Attempt<T> {
         let mut refreshed = false;
         loop {
@@ -566,7 +628,13 @@ impl Client {
                 // Refused for its token even after a refresh: nothing was processed, and the
                 // token may have been revoked by a race, so the request may be tried again.
                 token_refused: answer.status == 401,
-                result: decode(answer.status, &answer.bytes, false),
+                result: decode(
+                    &answer,
+                    Decoding {
+                        sensitive: false,
+                        order,
+                    },
+                ),
                 retry_after: answer.retry_after,
             };
         }
@@ -580,12 +648,15 @@ impl Client {
         merchant_uid: &str,
     ) -> Result<Payment> {
         let url = self.url(segments, &[])?;
-        let body = encode_body(Some(request))?;
+        let body = encode_body(Some(request), "request")?;
         // The server's clock when this call began: failed attempts recorded before are not ours.
         self.inner.tokens.get(self).await?;
         let began = self.inner.tokens.server_now();
-        let unknown = || Error::OutcomeUnknown {
-            merchant_uid: merchant_uid.to_owned(),
+        let unknown = || {
+            tracing::warn!(merchant_uid, "iamport charge outcome unknown");
+            Error::OutcomeUnknown {
+                merchant_uid: merchant_uid.to_owned(),
+            }
         };
         let mut retry = 0;
         let mut maybe_applied = false;
@@ -595,7 +666,7 @@ impl Client {
                 retry_after,
                 token_refused,
             } = self
-                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .call_once::<Payment>(&Method::POST, &url, body.as_ref(), Some(merchant_uid))
                 .await;
             let error = match result {
                 Ok(payment) => return declined_or_paid(payment),
@@ -629,7 +700,13 @@ impl Client {
                 Verdict::NotApplied => {}
                 Verdict::Ambiguous => {
                     maybe_applied = true;
-                    tracing::debug!(merchant_uid, error = %error, "iamport charge outcome ambiguous");
+                    let error_kind = error.kind().as_str();
+                    tracing::warn!(
+                        merchant_uid,
+                        error_kind,
+                        error = %error,
+                        "iamport charge outcome ambiguous: looking it up"
+                    );
                     match self.charge_outcome(merchant_uid, began).await {
                         Some(Ok(found)) => return declined_or_paid(found),
                         // Nothing recorded: re-send while the budget lasts (the duplicate guard
@@ -641,7 +718,8 @@ impl Client {
                     }
                 }
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, Some(&error), Some(merchant_uid))
+                .await;
             retry += 1;
         }
     }
@@ -681,14 +759,17 @@ impl Client {
     /// A refund, reconciled through the payment's balance whenever its outcome is ambiguous.
     async fn refund(&self, request: &CancelPaymentRequest) -> Result<Payment> {
         let url = self.url(&["payments", "cancel"], &[])?;
-        let body = encode_body(Some(request))?;
+        let body = encode_body(Some(request), "request")?;
         let order = request
             .merchant_uid
             .clone()
             .or_else(|| request.imp_uid.clone())
             .unwrap_or_default();
-        let unknown = || Error::OutcomeUnknown {
-            merchant_uid: order.clone(),
+        let unknown = || {
+            tracing::warn!(merchant_uid = %order, "iamport refund outcome unknown");
+            Error::OutcomeUnknown {
+                merchant_uid: order.clone(),
+            }
         };
         let mut retry = 0;
         let mut maybe_applied = false;
@@ -698,7 +779,7 @@ impl Client {
                 retry_after,
                 token_refused,
             } = self
-                .call_once::<Payment>(&Method::POST, &url, body.as_ref())
+                .call_once::<Payment>(&Method::POST, &url, body.as_ref(), None)
                 .await;
             let error = match result {
                 Ok(payment) => return Ok(payment),
@@ -716,6 +797,13 @@ impl Client {
             }
             if verdict != Verdict::NotApplied {
                 maybe_applied = true;
+                let error_kind = error.kind().as_str();
+                tracing::warn!(
+                    merchant_uid = %order,
+                    error_kind,
+                    error = %error,
+                    "iamport refund outcome ambiguous: looking it up"
+                );
                 match self.refund_outcome(request).await {
                     RefundOutcome::Done(payment) => return Ok(*payment),
                     RefundOutcome::NotDone if verdict == Verdict::Final => return Err(error),
@@ -726,7 +814,8 @@ impl Client {
             if retry >= self.settings.retry.max_retries {
                 return Err(if maybe_applied { unknown() } else { error });
             }
-            self.pause(retry, retry_after).await;
+            self.pause(retry, retry_after, Some(&error), Some(&order))
+                .await;
             retry += 1;
         }
     }
@@ -777,16 +866,25 @@ impl Client {
     /// API hands out the same token while it is valid).
     async fn fetch_token(&self) -> Result<TokenGrant> {
         let url = self.url(&["users", "getToken"], &[])?;
-        let body = encode_body(Some(&TokenRequest {
-            imp_key: &self.inner.imp_key,
-            imp_secret: &self.inner.imp_secret,
-        }))?;
+        let body = encode_body(
+            Some(&TokenRequest {
+                imp_key: &self.inner.imp_key,
+                imp_secret: &self.inner.imp_secret,
+            }),
+            "request",
+        )?;
         let mut retry = 0;
         loop {
             let (result, retry_after) =
                 match self.send(Method::POST, &url, None, body.as_ref()).await {
                     Ok(answer) => (
-                        decode(answer.status, &answer.bytes, true),
+                        decode(
+                            &answer,
+                            Decoding {
+                                sensitive: true,
+                                order: None,
+                            },
+                        ),
                         answer.retry_after,
                     ),
                     Err(e) => (Err(e), None),
@@ -795,7 +893,7 @@ impl Client {
                 Err(e)
                     if verdict(e) != Verdict::Final && retry < self.settings.retry.max_retries =>
                 {
-                    self.pause(retry, retry_after).await;
+                    self.pause(retry, retry_after, Some(e), None).await;
                     retry += 1;
                 }
                 _ => return result,
@@ -881,14 +979,29 @@ impl Client {
     }
 }
 
-fn encode_body<B: Serialize + ?Sized>(body: Option<&B>) -> Result<Option<Zeroizing<Vec<u8>>>> {
-    body.map(|b| {
-        serde_json::to_vec(b)
-            .map(Zeroizing::new)
-            // Serialisation of our own request types fails only for a bad amount; say which.
-            .map_err(|e| Error::invalid("request", format!("could not be encoded: {e}")))
-    })
-    .transpose()
+/// The JSON body, refused as `InvalidRequest` naming `field` when larger than
+/// [`rules::MAX_BODY_BYTES`].
+fn encode_body<B: Serialize + ?Sized>(
+    body: Option<&B>,
+    field: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    let Some(body) = body else { return Ok(None) };
+    let bytes = serde_json::to_vec(body)
+        .map(Zeroizing::new)
+        // Serialisation of our own request types fails only for a bad amount; say which.
+        .map_err(|e| Error::invalid(field, format!("could not be encoded: {e}")))?;
+    if bytes.len() > rules::MAX_BODY_BYTES {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "makes a request of {} bytes; at most {} bytes are sent at once (split it over \
+                 several calls)",
+                bytes.len(),
+                rules::MAX_BODY_BYTES
+            ),
+        ));
+    }
+    Ok(Some(bytes))
 }
 
 pub(crate) fn declined_or_paid(payment: Payment) -> Result<Payment> {
@@ -909,11 +1022,23 @@ struct Envelope<'a> {
     response: Option<&'a RawValue>,
 }
 
-/// Decodes the `{code, message, response}` envelope and maps failures. With `sensitive`, decoding
-/// errors carry no detail (the body holds a token).
-fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Result<T> {
+/// How to read an answer: `sensitive` (the token's) answers give no decoding detail; `order` is
+/// the `merchant_uid` a charge was for.
+#[derive(Clone, Copy)]
+struct Decoding<'a> {
+    sensitive: bool,
+    order: Option<&'a str>,
+}
+
+/// Decodes the `{code, message, response}` envelope and maps failures.
+fn decode<T: DeserializeOwned>(answer: &Answer, how: Decoding<'_>) -> Result<T> {
+    let status = answer.status;
+    let context = Context {
+        order: how.order,
+        retry_after: answer.retry_after,
+    };
     let ok_status = (200..300).contains(&status);
-    let envelope: Envelope<'_> = match serde_json::from_slice(bytes) {
+    let envelope: Envelope<'_> = match serde_json::from_slice(&answer.bytes) {
         Ok(env) => env,
         Err(_) if ok_status => {
             return Err(Error::Api {
@@ -922,7 +1047,14 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Re
                 message: "the answer is not the API's JSON envelope".to_owned(),
             });
         }
-        Err(_) => return Err(from_api_failure(status, None, format!("HTTP {status}"))),
+        Err(_) => {
+            return Err(from_api_failure(
+                status,
+                None,
+                format!("HTTP {status}"),
+                context,
+            ));
+        }
     };
     let Some(code) = envelope.code else {
         return Err(Error::Api {
@@ -933,7 +1065,7 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Re
     };
     if code != 0 || !ok_status {
         let message = envelope.message.unwrap_or_else(|| format!("HTTP {status}"));
-        return Err(from_api_failure(status, Some(code), message));
+        return Err(from_api_failure(status, Some(code), message, context));
     }
     let raw = envelope
         .response
@@ -946,7 +1078,7 @@ fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8], sensitive: bool) -> Re
     serde_json::from_str(raw.get()).map_err(|e| Error::Api {
         http_status: status,
         code: Some(0),
-        message: if sensitive {
+        message: if how.sensitive {
             "could not decode the token answer".to_owned()
         } else {
             format!("could not decode the response: {e}")
@@ -1097,4 +1229,37 @@ enum RefundOutcome {
     Done(Box<Payment>),
     NotDone,
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_in_a_base_url_are_redacted() {
+        for (raw, shown) in [
+            (
+                "https://user:pa55@api.example/v1",
+                "https://***@api.example/v1",
+            ),
+            ("https://user@api.example", "https://***@api.example"),
+            ("https://api.example/a@b", "https://api.example/a@b"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080/"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(redact_url(raw), shown);
+        }
+        let client = Client::builder()
+            .imp_key("k")
+            .imp_secret("s")
+            .base_url("https://user:pa55@api.example/")
+            .build();
+        let shown = client.map(|c| (c.base_url_redacted(), format!("{c:?}")));
+        let (redacted, debug) = shown.unwrap_or_default();
+        assert_eq!(redacted, "https://***@api.example/");
+        assert!(
+            !debug.contains("pa55") && debug.contains("***@api.example"),
+            "{debug}"
+        );
+    }
 }

@@ -43,6 +43,7 @@ mod money;
 mod pg;
 mod requests;
 pub mod retry;
+pub mod rules;
 mod schedule;
 pub mod secret;
 #[cfg(feature = "shape")]
@@ -50,9 +51,9 @@ pub mod shape;
 mod webhook;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, redact_url,
 };
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Case, Error, ErrorKind, Result};
 pub use listing::{MAX_PAYMENTS_WINDOW_SECS, PaymentSorting};
 pub use models::{
     BillingKey, Payment, PaymentCancel, PaymentPage, PaymentStatus, Promotion, Timestamp,

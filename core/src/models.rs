@@ -115,13 +115,13 @@ pub struct Payment {
     #[serde(default)]
     pub card_publisher_name: Option<String>,
     /// Installment months; 0 is a lump sum.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub card_quota: Option<i64>,
     /// Masked by the API.
     #[serde(default)]
     pub card_number: Option<String>,
     /// 0 credit, 1 check card; `None` when the PG does not say.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub card_type: Option<i64>,
     #[serde(default)]
     pub vbank_code: Option<String>,
@@ -131,9 +131,9 @@ pub struct Payment {
     pub vbank_num: Option<String>,
     #[serde(default)]
     pub vbank_holder: Option<String>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub vbank_date: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub vbank_issued_at: Option<Timestamp>,
     #[serde(default)]
     pub name: Option<String>,
@@ -157,13 +157,13 @@ pub struct Payment {
     #[serde(default)]
     pub user_agent: Option<String>,
     pub status: PaymentStatus,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub started_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub paid_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub failed_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub cancelled_at: Option<Timestamp>,
     #[serde(default)]
     pub fail_reason: Option<String>,
@@ -205,7 +205,7 @@ pub struct PaymentCancel {
     #[serde(default)]
     pub pg_tid: Option<String>,
     pub amount: Amount,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub cancelled_at: Option<Timestamp>,
     #[serde(default)]
     pub reason: Option<String>,
@@ -225,7 +225,7 @@ pub struct VbankDeposit {
     pub amount: Amount,
     #[serde(default)]
     pub depositor_name: Option<String>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub deposited_at: Option<Timestamp>,
 }
 
@@ -269,7 +269,7 @@ pub struct BillingKey {
     /// Masked by the API.
     #[serde(default)]
     pub card_number: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_int")]
     pub card_type: Option<i64>,
     #[serde(default)]
     pub customer_name: Option<String>,
@@ -281,9 +281,9 @@ pub struct BillingKey {
     pub customer_addr: Option<String>,
     #[serde(default)]
     pub customer_postcode: Option<String>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub inserted: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "time")]
     pub updated: Option<Timestamp>,
 }
 
@@ -327,6 +327,37 @@ fn null_as_krw<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(Option::<String>::deserialize(d)?.unwrap_or_else(krw))
 }
 
+/// An integer as the API may write it: a number (beyond i64 saturated, a fraction truncated) or
+/// numeric text; `None` for null and for anything else, so that one odd field never makes a
+/// whole payment unreadable.
+pub(crate) fn lenient_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde_json::Value;
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .or_else(|| n.as_u64().map(|_| i64::MAX))
+            // `as` saturates: a finite double far beyond i64 becomes its bound.
+            .or_else(|| n.as_f64().filter(|f| f.is_finite()).map(|f| f as i64)),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            s.parse::<i64>().ok().or_else(|| {
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map(|f| f as i64)
+            })
+        }
+        _ => None,
+    })
+}
+
+/// A unix time in seconds as the API may write it (see [`lenient_int`]); `0` is "has not
+/// happened". Any other value is kept, also one far in the future (a schedule made with
+/// milliseconds by another client is still readable, and can be revoked).
+pub(crate) fn time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Timestamp>, D::Error> {
+    Ok(lenient_int(d)?.filter(|t| *t != 0))
+}
+
 /// The API writes `0` for a time that has not happened (and for "no page").
 fn zero_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
@@ -354,6 +385,26 @@ mod tests {
         assert_eq!(p.cancel_amount, Amount::ZERO);
         assert_eq!(p.currency, "KRW");
         assert_eq!(p.status, PaymentStatus::Paid);
+    }
+
+    #[test]
+    fn odd_values_from_the_api_decode() {
+        let p: Payment = serde_json::from_str(
+            r#"{"imp_uid":"imps_1","merchant_uid":"o1","amount":3000,"status":"paid",
+                "paid_at":1767225600000,"failed_at":"0","cancelled_at":null,
+                "started_at":"1700000000","card_quota":"00","card_type":1e30,
+                "vbank_date":99999999999999999999,"vbank_issued_at":"soon"}"#,
+        )
+        .unwrap_or_default();
+        assert_eq!(p.imp_uid, "imps_1");
+        // Milliseconds by mistake (the year 57,000): kept as it is, not an error.
+        assert_eq!(p.paid_at, Some(1_767_225_600_000));
+        assert_eq!(p.failed_at, None);
+        assert_eq!(p.started_at, Some(1_700_000_000));
+        assert_eq!(p.card_quota, Some(0));
+        assert_eq!(p.card_type, Some(i64::MAX));
+        assert_eq!(p.vbank_date, Some(i64::MAX));
+        assert_eq!(p.vbank_issued_at, None);
     }
 
     #[test]

@@ -19,6 +19,18 @@ impl Amount {
     /// Zero.
     pub const ZERO: Amount = Amount(Decimal::ZERO);
 
+    /// A whole amount (won, for KRW), usable in constants.
+    pub const fn whole(units: u64) -> Self {
+        // Truncations intended: the low and middle 32 bits of the 96-bit mantissa.
+        Amount(Decimal::from_parts(
+            units as u32,
+            (units >> 32) as u32,
+            0,
+            false,
+            0,
+        ))
+    }
+
     /// A whole amount (won, for KRW).
     pub fn new(units: i64) -> Self {
         Amount(Decimal::from(units))

@@ -4,6 +4,7 @@
 use crate::error::Error;
 use crate::money::Amount;
 use crate::pg::Pg;
+use crate::rules;
 use crate::secret::{Birth, CardNumber, Cvc, Expiry, Pwd2Digit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -337,101 +338,119 @@ pub struct CancelPaymentRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Validation: every rule names the field; nothing is sent when one fails.
-
-const MERCHANT_UID_MAX: usize = 40;
-const CUSTOMER_UID_MAX: usize = 80;
-const NAME_MAX: usize = 40;
+// Validation: every rule names the field and lives in `rules.rs`; nothing is sent when one fails.
 
 fn all_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-pub(crate) fn check_uid(field: &str, value: &str, max: usize) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid(field, "must not be empty"));
-    }
-    if value.chars().count() > max {
-        return Err(Error::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
-    Ok(())
-}
-
 pub(crate) fn check_merchant_uid(value: &str) -> Result<(), Error> {
-    check_uid("merchant_uid", value, MERCHANT_UID_MAX)
+    rules::MERCHANT_UID.check(value)
 }
 
 pub(crate) fn check_customer_uid(value: &str) -> Result<(), Error> {
-    check_uid("customer_uid", value, CUSTOMER_UID_MAX)
+    rules::CUSTOMER_UID.check(value)
 }
 
 pub(crate) fn check_imp_uid(value: &str) -> Result<(), Error> {
-    check_uid("imp_uid", value, 32)
+    rules::IMP_UID.check(value)
 }
 
-pub(crate) fn check_amount(
-    field: &str,
-    amount: &Amount,
-    currency: Option<&str>,
+fn check_pg(pg: Option<&Pg>) -> Result<(), Error> {
+    rules::PG.check_opt(pg.map(Pg::to_string).as_deref())
+}
+
+impl Buyer {
+    /// The buyer fields' lengths (spec `maxLength`).
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        rules::BUYER_NAME.check_opt(self.name.as_deref())?;
+        rules::BUYER_EMAIL.check_opt(self.email.as_deref())?;
+        rules::BUYER_TEL.check_opt(self.tel.as_deref())?;
+        rules::BUYER_ADDR.check_opt(self.addr.as_deref())?;
+        rules::BUYER_POSTCODE.check_opt(self.postcode.as_deref())
+    }
+}
+
+/// The fields every charge (`onetime`, `again`, a schedule entry) shares, checked once.
+pub(crate) struct ChargeFields<'a> {
+    pub merchant_uid: &'a str,
+    pub amount: &'a Amount,
+    pub currency: Option<&'a str>,
+    pub tax_free: Option<&'a Amount>,
+    pub vat_amount: Option<&'a Amount>,
+    pub vat: Option<&'a Amount>,
+    pub name: Option<&'a str>,
+    pub buyer: &'a Buyer,
+    pub card_quota: Option<u32>,
+    pub custom_data: Option<&'a str>,
+    pub notice_url: Option<&'a str>,
+    pub browser_ip: Option<&'a str>,
+    pub product_type: Option<&'a str>,
+    pub promotion_id: Option<&'a str>,
+    pub bypass: Option<&'a str>,
+}
+
+/// Fields of billing-key charges (`again`, schedule entries) that key-in payments lack.
+pub(crate) fn check_billing_extras(
+    product_count: Option<u32>,
+    cash_receipt_type: Option<&str>,
+    extra: Option<&BTreeMap<String, String>>,
 ) -> Result<(), Error> {
-    if !amount.is_positive() {
-        return Err(Error::invalid(field, "must be greater than 0"));
-    }
-    check_currency_units(field, amount, currency)
+    rules::check_product_count(product_count)?;
+    rules::one_of(
+        "cash_receipt_type",
+        cash_receipt_type,
+        rules::CASH_RECEIPT_TYPES,
+    )?;
+    rules::check_extra(extra)
 }
 
-fn check_currency_units(field: &str, amount: &Amount, currency: Option<&str>) -> Result<(), Error> {
-    let krw = currency.is_none_or(|c| c.eq_ignore_ascii_case("KRW"));
-    if krw && !amount.is_whole() {
-        return Err(Error::invalid(
-            field,
-            "must be a whole number of won for KRW",
-        ));
+impl ChargeFields<'_> {
+    pub(crate) fn validate(&self) -> Result<(), Error> {
+        check_merchant_uid(self.merchant_uid)?;
+        let currency = rules::check_charge(
+            self.currency,
+            self.amount,
+            self.tax_free,
+            self.vat_amount,
+            self.vat,
+        )?;
+        rules::check_card_quota(self.card_quota, self.amount, currency)?;
+        rules::NAME.check_opt(self.name)?;
+        self.buyer.validate()?;
+        rules::CUSTOM_DATA.check_opt(self.custom_data)?;
+        rules::check_url("notice_url", self.notice_url)?;
+        rules::check_ip("browser_ip", self.browser_ip)?;
+        rules::one_of("product_type", self.product_type, rules::PRODUCT_TYPES)?;
+        rules::PROMOTION_ID.check_opt(self.promotion_id)?;
+        rules::check_bypass(self.bypass)
     }
-    Ok(())
 }
 
-fn check_optional_amount(
-    field: &str,
-    amount: &Option<Amount>,
-    currency: Option<&str>,
-) -> Result<(), Error> {
-    match amount {
-        Some(a) if a.as_decimal().is_sign_negative() => {
-            Err(Error::invalid(field, "must not be negative"))
+/// The [`ChargeFields`] of a request that names them as `PayOnetimeRequest` does (`vat`: the
+/// deprecated field, which schedule entries do not have).
+macro_rules! charge_fields {
+    ($r:expr, $vat:expr) => {
+        $crate::requests::ChargeFields {
+            merchant_uid: &$r.merchant_uid,
+            amount: &$r.amount,
+            currency: $r.currency.as_deref(),
+            tax_free: $r.tax_free.as_ref(),
+            vat_amount: $r.vat_amount.as_ref(),
+            vat: $vat,
+            name: $r.name.as_deref(),
+            buyer: &$r.buyer,
+            card_quota: $r.card_quota,
+            custom_data: $r.custom_data.as_deref(),
+            notice_url: $r.notice_url.as_deref(),
+            browser_ip: $r.browser_ip.as_deref(),
+            product_type: $r.product_type.as_deref(),
+            promotion_id: $r.promotion_id.as_deref(),
+            bypass: $r.bypass.as_deref(),
         }
-        Some(a) => check_currency_units(field, a, currency),
-        None => Ok(()),
-    }
+    };
 }
-
-fn check_name(name: &Option<String>) -> Result<(), Error> {
-    match name {
-        Some(n) if n.chars().count() > NAME_MAX => Err(Error::invalid(
-            "name",
-            format!("must be at most {NAME_MAX} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
-
-fn check_pg(pg: &Option<Pg>) -> Result<(), Error> {
-    match pg {
-        Some(pg) if pg.to_string().trim().is_empty() => {
-            Err(Error::invalid("pg", "must not be empty"))
-        }
-        Some(pg) if pg.to_string().len() > 80 => {
-            Err(Error::invalid("pg", "must be at most 80 characters"))
-        }
-        _ => Ok(()),
-    }
-}
+pub(crate) use charge_fields;
 
 impl CardDetails {
     /// The checks the client makes before sending; `Err` names the offending field.
@@ -489,17 +508,13 @@ impl CardDetails {
 impl PayOnetimeRequest {
     /// The checks the client makes before sending; `Err` names the offending field.
     pub fn validate(&self) -> Result<(), Error> {
-        check_merchant_uid(&self.merchant_uid)?;
-        let currency = self.currency.as_deref();
-        check_amount("amount", &self.amount, currency)?;
+        charge_fields!(self, self.vat.as_ref()).validate()?;
         self.card.validate()?;
-        if let Some(uid) = &self.customer_uid {
-            check_customer_uid(uid)?;
-        }
-        check_pg(&self.pg)?;
-        check_optional_amount("tax_free", &self.tax_free, currency)?;
-        check_optional_amount("vat_amount", &self.vat_amount, currency)?;
-        check_name(&self.name)
+        rules::CUSTOMER_UID.check_opt(self.customer_uid.as_deref())?;
+        check_pg(self.pg.as_ref())?;
+        rules::CHANNEL_GROUP_ID.check_opt(self.channel_group_id.as_deref())?;
+        rules::SECURE_3D_CHARGE_ID.check_opt(self.secure_3d_charge_id.as_deref())?;
+        rules::SECURE_3D_TOKEN.check_opt(self.secure_3d_token.as_deref())
     }
 }
 
@@ -507,12 +522,13 @@ impl PayAgainRequest {
     /// The checks the client makes before sending; `Err` names the offending field.
     pub fn validate(&self) -> Result<(), Error> {
         check_customer_uid(&self.customer_uid)?;
-        check_merchant_uid(&self.merchant_uid)?;
-        let currency = self.currency.as_deref();
-        check_amount("amount", &self.amount, currency)?;
-        check_optional_amount("tax_free", &self.tax_free, currency)?;
-        check_optional_amount("vat_amount", &self.vat_amount, currency)?;
-        check_name(&self.name)
+        charge_fields!(self, self.vat.as_ref()).validate()?;
+        check_billing_extras(
+            self.product_count,
+            self.cash_receipt_type.as_deref(),
+            self.extra.as_ref(),
+        )?;
+        rules::CHANNEL_KEY.check_opt(self.channel_key.as_deref())
     }
 }
 
@@ -521,7 +537,15 @@ impl IssueBillingKeyRequest {
     pub fn validate(&self) -> Result<(), Error> {
         check_customer_uid(&self.customer_uid)?;
         self.card.validate()?;
-        check_pg(&self.pg)
+        check_pg(self.pg.as_ref())?;
+        rules::CHANNEL_KEY.check_opt(self.channel_key.as_deref())?;
+        rules::CHANNEL_GROUP_ID.check_opt(self.channel_group_id.as_deref())?;
+        rules::CUSTOMER_ID.check_opt(self.customer_id.as_deref())?;
+        rules::CUSTOMER_NAME.check_opt(self.customer_name.as_deref())?;
+        rules::CUSTOMER_TEL.check_opt(self.customer_tel.as_deref())?;
+        rules::CUSTOMER_EMAIL.check_opt(self.customer_email.as_deref())?;
+        rules::CUSTOMER_ADDR.check_opt(self.customer_addr.as_deref())?;
+        rules::CUSTOMER_POSTCODE.check_opt(self.customer_postcode.as_deref())
     }
 }
 
@@ -535,28 +559,23 @@ impl CancelPaymentRequest {
                     "either imp_uid or merchant_uid is required",
                 ));
             }
-            (Some(imp), _) => check_imp_uid(imp)?,
+            (Some(imp), m) => {
+                check_imp_uid(imp)?;
+                rules::MERCHANT_UID.check_opt(m.as_deref())?;
+            }
             (None, Some(m)) => check_merchant_uid(m)?,
         }
-        if let Some(a) = &self.amount {
-            // The currency is the payment's; the refund must at least be a positive amount.
-            if !a.is_positive() {
-                return Err(Error::invalid(
-                    "amount",
-                    "must be greater than 0 (omit it to refund everything)",
-                ));
-            }
-        }
-        // The payment's currency is not known here, so only the sign is checked.
-        for (field, value) in [
-            ("tax_free", &self.tax_free),
-            ("vat_amount", &self.vat_amount),
-            ("checksum", &self.checksum),
-        ] {
-            if value.is_some_and(|a| a.as_decimal().is_sign_negative()) {
-                return Err(Error::invalid(field, "must not be negative"));
-            }
-        }
-        Ok(())
+        rules::check_refund(
+            self.amount.as_ref(),
+            self.tax_free.as_ref(),
+            self.vat_amount.as_ref(),
+            self.checksum.as_ref(),
+        )?;
+        rules::REASON.check_opt(self.reason.as_deref())?;
+        rules::REFUND_HOLDER.check_opt(self.refund_holder.as_deref())?;
+        rules::REFUND_BANK.check_opt(self.refund_bank.as_deref())?;
+        rules::REFUND_ACCOUNT.check_opt(self.refund_account.as_deref())?;
+        rules::REFUND_TEL.check_opt(self.refund_tel.as_deref())?;
+        rules::check_extra(self.extra.as_ref())
     }
 }

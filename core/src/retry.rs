@@ -13,6 +13,7 @@
 //!   `Error::OutcomeUnknown`. Refunds are reconciled the same way through the payment's balance.
 
 use crate::error::Error;
+use crate::rules;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
@@ -40,6 +41,14 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Checks the settings: `max_retries` at most 10, each backoff at most 300 s
+    /// (`Error::InvalidRequest` naming the setting).
+    pub fn validate(&self) -> Result<(), Error> {
+        rules::check_max_retries(self.max_retries)?;
+        rules::check_backoff("initial_backoff", self.initial_backoff)?;
+        rules::check_backoff("max_backoff", self.max_backoff)
+    }
+
     /// Never retry.
     pub fn none() -> Self {
         RetryPolicy {
@@ -75,6 +84,16 @@ pub struct RequestOptions {
     pub retry: Option<RetryPolicy>,
 }
 
+impl RequestOptions {
+    /// Checks the settings, as [`crate::ClientBuilder::build`] does.
+    pub fn validate(&self) -> Result<(), Error> {
+        if let Some(t) = self.timeout {
+            rules::check_timeout("timeout", t)?;
+        }
+        self.retry.as_ref().map_or(Ok(()), RetryPolicy::validate)
+    }
+}
+
 /// A uniform random number in [0, 1) without a dependency: std's per-instance random hash keys.
 fn random_unit() -> f64 {
     let mut h = RandomState::new().build_hasher();
@@ -102,9 +121,7 @@ pub(crate) fn verdict(e: &Error) -> Verdict {
         | Error::Timeout {
             may_have_reached_server: false,
         } => Verdict::NotApplied,
-        Error::Api {
-            http_status: 429, ..
-        } => Verdict::NotApplied,
+        Error::RateLimited { .. } => Verdict::NotApplied,
         Error::Network { .. } | Error::Timeout { .. } => Verdict::Ambiguous,
         Error::Api { http_status, .. } if *http_status >= 500 => Verdict::Ambiguous,
         // A 2xx answer that is not the API's envelope (cut off or garbled) hides the outcome.
@@ -154,7 +171,15 @@ mod tests {
             message: String::new(),
         };
         assert_eq!(verdict(&net(false)), Verdict::NotApplied);
-        assert_eq!(verdict(&api(429, Some(-1))), Verdict::NotApplied);
+        assert_eq!(
+            verdict(&Error::RateLimited {
+                http_status: 429,
+                code: Some(-1),
+                message: String::new(),
+                retry_after: None,
+            }),
+            Verdict::NotApplied
+        );
         assert_eq!(verdict(&net(true)), Verdict::Ambiguous);
         assert_eq!(verdict(&api(502, None)), Verdict::Ambiguous);
         assert_eq!(verdict(&api(200, None)), Verdict::Ambiguous);

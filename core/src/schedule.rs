@@ -9,7 +9,10 @@ use crate::error::{Error, Result};
 use crate::models::{BillingKey, Payment, PaymentPage, PaymentStatus, Timestamp};
 use crate::money::Amount;
 use crate::pg::Pg;
-use crate::requests::{Buyer, CardDetails, check_amount, check_customer_uid, check_merchant_uid};
+use crate::requests::{
+    Buyer, CardDetails, charge_fields, check_billing_extras, check_customer_uid, check_merchant_uid,
+};
+use crate::rules;
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -90,11 +93,11 @@ pub struct Schedule {
     pub pg_id: Option<String>,
     #[serde(default)]
     pub customer_id: Option<String>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "crate::models::time")]
     pub schedule_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "crate::models::time")]
     pub executed_at: Option<Timestamp>,
-    #[serde(default, deserialize_with = "zero_as_none")]
+    #[serde(default, deserialize_with = "crate::models::time")]
     pub revoked_at: Option<Timestamp>,
     pub amount: Amount,
     #[serde(default)]
@@ -271,6 +274,19 @@ pub struct ScheduleRequest {
     pub customer_id: Option<String>,
 }
 
+impl ScheduleEntry {
+    /// The checks the client makes before sending; `Err` names the offending field.
+    pub fn validate(&self) -> Result<()> {
+        rules::check_schedule_at("schedule_at", self.schedule_at)?;
+        charge_fields!(self, None).validate()?;
+        check_billing_extras(
+            self.product_count,
+            self.cash_receipt_type.as_deref(),
+            self.extra.as_ref(),
+        )
+    }
+}
+
 impl ScheduleRequest {
     /// The checks the client makes before sending; `Err` names the offending field.
     pub fn validate(&self) -> Result<()> {
@@ -281,22 +297,19 @@ impl ScheduleRequest {
         if let Some(card) = &self.card {
             card.validate()?;
         }
+        rules::check_checking_amount(self.checking_amount.as_ref())?;
+        rules::PG.check_opt(self.pg.as_ref().map(Pg::to_string).as_deref())?;
+        rules::CHANNEL_KEY.check_opt(self.channel_key.as_deref())?;
+        rules::CUSTOMER_ID.check_opt(self.customer_id.as_deref())?;
         let mut seen = std::collections::HashSet::new();
         for entry in &self.schedules {
-            check_merchant_uid(&entry.merchant_uid)?;
+            entry.validate()?;
             if !seen.insert(entry.merchant_uid.as_str()) {
                 return Err(Error::invalid(
                     "merchant_uid",
                     "appears twice in one request (each charge needs its own)",
                 ));
             }
-            if entry.schedule_at <= 0 {
-                return Err(Error::invalid(
-                    "schedule_at",
-                    "must be a unix time in seconds",
-                ));
-            }
-            check_amount("amount", &entry.amount, entry.currency.as_deref())?;
         }
         Ok(())
     }
@@ -329,11 +342,12 @@ impl Client {
     /// given). Each result is a charge waiting for its time; its outcome arrives by webhook.
     pub async fn schedule(&self, request: &ScheduleRequest) -> Result<Vec<Schedule>> {
         request.validate()?;
-        self.call(
+        self.call_with(
             Method::POST,
             &["subscribe", "payments", "schedule"],
             &[],
             Some(request),
+            "schedules",
         )
         .await
     }
@@ -405,6 +419,7 @@ impl Client {
         schedule_at: Timestamp,
     ) -> Result<Schedule> {
         check_merchant_uid(merchant_uid)?;
+        rules::check_schedule_at("schedule_at", schedule_at)?;
         self.call(
             Method::PUT,
             &["subscribe", "payments", "schedule", merchant_uid],
@@ -417,6 +432,7 @@ impl Client {
     /// Schedule a failed or revoked charge again, at `schedule_at`.
     pub async fn reschedule(&self, merchant_uid: &str, schedule_at: Timestamp) -> Result<Schedule> {
         check_merchant_uid(merchant_uid)?;
+        rules::check_schedule_at("schedule_at", schedule_at)?;
         self.call(
             Method::POST,
             &[
@@ -456,6 +472,9 @@ impl Client {
         page: u32,
     ) -> Result<SchedulePage> {
         check_customer_uid(customer_uid)?;
+        rules::check_window(from, to)?;
+        rules::check_schedule_status(status)?;
+        check_page(page)?;
         let (from, to, page) = (from.to_string(), to.to_string(), page.to_string());
         let mut query = vec![
             ("page", page.as_str()),
@@ -510,6 +529,9 @@ impl Client {
         page: u32,
         limit: u32,
     ) -> Result<SchedulePage> {
+        rules::check_window(from, to)?;
+        rules::check_schedule_status(status)?;
+        check_page(page)?;
         if !(1..=1000).contains(&limit) {
             return Err(Error::invalid("limit", "must be between 1 and 1000"));
         }
@@ -620,6 +642,7 @@ impl Client {
         page: u32,
     ) -> Result<PaymentPage> {
         check_customer_uid(customer_uid)?;
+        check_page(page)?;
         let page = page.to_string();
         let result = self
             .call(
@@ -652,6 +675,14 @@ impl Client {
             }
         })
     }
+}
+
+/// Page numbers start at 1.
+fn check_page(page: u32) -> Result<()> {
+    if page == 0 {
+        return Err(Error::invalid("page", "must be at least 1"));
+    }
+    Ok(())
 }
 
 /// A lazily paged listing: `fetch(page)` returns the page's items and the next page number.
@@ -694,10 +725,4 @@ where
             Err(e) => Some((Err(e), (fetch, None))),
         }
     })
-}
-
-fn zero_as_none<'de, D: Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Option<Timestamp>, D::Error> {
-    Ok(Option::<Timestamp>::deserialize(d)?.filter(|v| *v != 0))
 }

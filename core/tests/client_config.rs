@@ -71,6 +71,78 @@ fn configuration_errors_name_the_setting() {
     assert!(!format!("{:?}", b.build().unwrap()).contains("hunter2"));
 }
 
+/// Every setting out of range is `InvalidRequest` naming it, never `Network` (the HTTP client is
+/// never asked to build with a bad header or a zero timeout).
+#[test]
+fn bad_settings_are_invalid_requests_naming_the_setting() {
+    use iamport_subscribe::RetryPolicy;
+    let retry = |f: fn(&mut RetryPolicy)| {
+        let mut p = RetryPolicy::default();
+        f(&mut p);
+        p
+    };
+    let cases: Vec<(iamport_subscribe::ClientBuilder, &str)> = vec![
+        (builder().user_agent("agent\r\nX-Evil: 1"), "user_agent"),
+        (builder().user_agent("에이전트"), "user_agent"),
+        (builder().user_agent(""), "user_agent"),
+        (builder().user_agent("a".repeat(257)), "user_agent"),
+        (builder().base_url("not a url"), "base_url"),
+        (builder().base_url("mailto:ops@example.com"), "base_url"),
+        (
+            builder().base_url("https://api.iamport.kr/#frag"),
+            "base_url",
+        ),
+        (builder().timeout(Duration::from_secs(601)), "timeout"),
+        (builder().connect_timeout(Duration::ZERO), "connect_timeout"),
+        (
+            builder().connect_timeout(Duration::from_secs(601)),
+            "connect_timeout",
+        ),
+        (
+            builder().retry_policy(retry(|p| p.max_retries = 11)),
+            "max_retries",
+        ),
+        (
+            builder().retry_policy(retry(|p| p.max_retries = u32::MAX)),
+            "max_retries",
+        ),
+        (
+            builder().retry_policy(retry(|p| p.initial_backoff = Duration::from_secs(301))),
+            "initial_backoff",
+        ),
+        (
+            builder().retry_policy(retry(|p| p.max_backoff = Duration::from_secs(3600))),
+            "max_backoff",
+        ),
+        (builder().tier("ab"), "tier"),
+        (builder().tier("AB\n"), "tier"),
+        (
+            Client::builder().imp_key("k\ney").imp_secret("s"),
+            "imp_key",
+        ),
+        (
+            Client::builder().imp_key("k").imp_secret("s".repeat(257)),
+            "imp_secret",
+        ),
+    ];
+    for (b, field) in cases {
+        let err = b.build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{field}: {err:?}");
+        assert_eq!(err.field(), Some(field), "{err:?}");
+    }
+    builder()
+        .user_agent("my-shop/1.0 (+https://shop.example)")
+        .timeout(Duration::from_secs(600))
+        .connect_timeout(Duration::from_millis(1))
+        .retry_policy(RetryPolicy {
+            max_retries: 10,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_secs(300),
+        })
+        .build()
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_slow_answer_is_a_timeout_that_may_have_reached_the_server() {
     let sandbox = Sandbox::start().await.unwrap();

@@ -313,6 +313,11 @@ enum Bad {
     TaxFree(Decimal),
     VatAmount(Decimal),
     Name(String),
+    Currency(String),
+    CardQuota(u32),
+    NoticeUrl(String),
+    BuyerName(String),
+    CustomData(usize),
 }
 
 impl Bad {
@@ -329,6 +334,11 @@ impl Bad {
             Bad::TaxFree(_) => "tax_free",
             Bad::VatAmount(_) => "vat_amount",
             Bad::Name(_) => "name",
+            Bad::Currency(_) => "currency",
+            Bad::CardQuota(_) => "card_quota",
+            Bad::NoticeUrl(_) => "notice_url",
+            Bad::BuyerName(_) => "buyer_name",
+            Bad::CustomData(_) => "custom_data",
         }
     }
 
@@ -359,6 +369,11 @@ impl Bad {
             Bad::TaxFree(a) => r.tax_free = Some(Amount::from_decimal(*a)),
             Bad::VatAmount(a) => r.vat_amount = Some(Amount::from_decimal(*a)),
             Bad::Name(v) => r.name = Some(v.clone()),
+            Bad::Currency(v) => r.currency = Some(v.clone()),
+            Bad::CardQuota(q) => r.card_quota = Some(*q),
+            Bad::NoticeUrl(v) => r.notice_url = Some(v.clone()),
+            Bad::BuyerName(v) => r.buyer.name = Some(v.clone()),
+            Bad::CustomData(n) => r.custom_data = Some("x".repeat(*n)),
             _ => {}
         }
     }
@@ -381,6 +396,11 @@ impl Bad {
             Bad::TaxFree(a) => r.tax_free = Some(Amount::from_decimal(*a)),
             Bad::VatAmount(a) => r.vat_amount = Some(Amount::from_decimal(*a)),
             Bad::Name(v) => r.name = Some(v.clone()),
+            Bad::Currency(v) => r.currency = Some(v.clone()),
+            Bad::CardQuota(q) => r.card_quota = Some(*q),
+            Bad::NoticeUrl(v) => r.notice_url = Some(v.clone()),
+            Bad::BuyerName(v) => r.buyer.name = Some(v.clone()),
+            Bad::CustomData(n) => r.custom_data = Some("x".repeat(*n)),
             _ => return None,
         }
         Some(())
@@ -460,7 +480,30 @@ fn bad() -> impl Strategy<Value = Bad> {
         .prop_map(Bad::CustomerUid),
         negative.clone().prop_map(Bad::TaxFree),
         negative.prop_map(Bad::VatAmount),
+        // More than any generated amount (< 100,000): a part larger than the whole.
+        (100_000i64..1_000_000_000).prop_map(|t| Bad::TaxFree(Decimal::from(t))),
+        // Beyond the exact maximum (13 digits).
+        (10_000_000_000_000i64..=i64::MAX).prop_map(|a| Bad::Amount(Decimal::from(a))),
         long_text(41).prop_map(Bad::Name),
+        "[a-z]{0,2}\\n".prop_map(Bad::Name),
+        prop_oneof![
+            "[A-Z]{3}".prop_filter("not accepted", |c| !["KRW", "USD", "JPY", "VND"]
+                .contains(&c.as_str())),
+            Just("krw".to_owned()),
+            Just(String::new()),
+        ]
+        .prop_map(Bad::Currency),
+        prop_oneof![Just(1u32), 37u32..10_000].prop_map(Bad::CardQuota),
+        prop_oneof![
+            Just("not a url".to_owned()),
+            Just("ftp://example.com/hook".to_owned()),
+            Just("/relative/hook".to_owned()),
+            Just("http://".to_owned()),
+            "[a-z]{1,10}".prop_map(|h| format!("https://{h}.example/ hook")),
+        ]
+        .prop_map(Bad::NoticeUrl),
+        long_text(17).prop_map(Bad::BuyerName),
+        (64 * 1024 + 1..=64 * 1024 + 100usize).prop_map(Bad::CustomData),
     ]
 }
 
@@ -503,7 +546,8 @@ fn valid() -> impl Strategy<Value = Valid> {
                 merchant_uid,
                 customer_uid,
                 amount,
-                tax_free,
+                // A part of the amount.
+                tax_free: tax_free.map(|t| t.min(amount)),
                 name,
                 store,
             },

@@ -147,13 +147,15 @@ async fn a_429_is_retried_with_retry_after_and_nothing_is_charged() {
         },
     ));
     let err = client.pay_again(&again("o3")).await.unwrap_err();
+    // Recognisable without reading the message: its own case, with the server's Retry-After.
     assert!(
         matches!(
             err,
-            Error::Api {
+            Error::RateLimited {
                 http_status: 429,
+                retry_after: Some(wait),
                 ..
-            }
+            } if wait.is_zero()
         ),
         "{err:?}"
     );
@@ -183,10 +185,12 @@ async fn lookups_are_retried_and_no_retries_means_none() {
         "{err:?}"
     );
     assert_eq!(count(&sandbox, "GET /payments/{imp_uid}"), 3);
-    let once = client.with_options(RequestOptions {
-        retry: Some(RetryPolicy::none()),
-        ..Default::default()
-    });
+    let once = client
+        .with_options(RequestOptions {
+            retry: Some(RetryPolicy::none()),
+            ..Default::default()
+        })
+        .unwrap();
     once.get_payment(&paid.imp_uid).await.unwrap_err();
     assert_eq!(count(&sandbox, "GET /payments/{imp_uid}"), 4);
     sandbox.clear_faults();
@@ -242,10 +246,12 @@ async fn a_per_call_timeout_applies() {
         "GET /subscribe/customers/{customer_uid}",
         Fault::Latency { ms: 2000 },
     ));
-    let quick = client.with_options(RequestOptions {
-        timeout: Some(Duration::from_millis(100)),
-        retry: Some(RetryPolicy::none()),
-    });
+    let quick = client
+        .with_options(RequestOptions {
+            timeout: Some(Duration::from_millis(100)),
+            retry: Some(RetryPolicy::none()),
+        })
+        .unwrap();
     let err = quick.get_billing_key("c1").await.unwrap_err();
     assert!(
         matches!(

@@ -98,24 +98,28 @@ async fn a_persistent_401_is_an_authentication_error_after_one_refresh_per_attem
     .unwrap();
     let client = common::client_for(&sandbox);
     // Without retries: getToken, 401, getToken, 401 — one refresh, one retry, no more.
-    let once = client.with_options(RequestOptions {
-        retry: Some(RetryPolicy::none()),
-        ..Default::default()
-    });
+    let once = client
+        .with_options(RequestOptions {
+            retry: Some(RetryPolicy::none()),
+            ..Default::default()
+        })
+        .unwrap();
     let err = once.get_billing_key("cust_x").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(count(&sandbox, GET_TOKEN), 2);
     assert_eq!(sandbox.total_requests(), 4);
     // A refused token may be a revocation race, so the retry policy repeats the whole attempt:
     // with 2 retries, three attempts of two refusals each, then the error.
-    let retrying = client.with_options(RequestOptions {
-        retry: Some(RetryPolicy {
-            max_retries: 2,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-        }),
-        ..Default::default()
-    });
+    let retrying = client
+        .with_options(RequestOptions {
+            retry: Some(RetryPolicy {
+                max_retries: 2,
+                initial_backoff: Duration::from_millis(1),
+                max_backoff: Duration::from_millis(2),
+            }),
+            ..Default::default()
+        })
+        .unwrap();
     let err = retrying.get_billing_key("cust_x").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
     assert_eq!(count(&sandbox, GET_TOKEN), 2 + 6);

@@ -12,6 +12,7 @@ from . import _native
 from ._client import AsyncClient, Client
 from ._native import __version__
 from .errors import (
+    AlreadyCancelledError,
     ApiError,
     AuthenticationError,
     CardDeclinedError,
@@ -21,6 +22,7 @@ from .errors import (
     NetworkError,
     NotFoundError,
     OutcomeUnknownError,
+    RateLimitedError,
     TimeoutError,
 )
 from .models import (
@@ -55,6 +57,8 @@ __all__ = [
     "CardDeclinedError",
     "DuplicateOrderError",
     "ApiError",
+    "AlreadyCancelledError",
+    "RateLimitedError",
     "NetworkError",
     "TimeoutError",
     "OutcomeUnknownError",

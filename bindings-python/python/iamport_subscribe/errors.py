@@ -20,6 +20,8 @@ __all__ = [
     "CardDeclinedError",
     "DuplicateOrderError",
     "ApiError",
+    "AlreadyCancelledError",
+    "RateLimitedError",
     "NetworkError",
     "TimeoutError",
     "OutcomeUnknownError",
@@ -85,9 +87,17 @@ class CardDeclinedError(IamportError):
 
 
 class DuplicateOrderError(IamportError):
-    """The merchant_uid already has a paid or cancelled payment; nothing was charged."""
+    """``merchant_uid`` already has a paid or cancelled payment; nothing was charged."""
 
     kind = "DuplicateOrder"
+
+    def __init__(self, message: str, *, merchant_uid: str, display: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.merchant_uid = merchant_uid
+        self.display = display or f"duplicate order (merchant_uid {merchant_uid}): {message}"
+
+    def __str__(self) -> str:
+        return str(self.display)
 
 
 class ApiError(IamportError):
@@ -103,6 +113,41 @@ class ApiError(IamportError):
 
     def __str__(self) -> str:
         return f"API error (HTTP {self.http_status}, code {self.code}): {self.message}"
+
+
+class AlreadyCancelledError(ApiError):
+    """The payment was already fully refunded; nothing was refunded now. An ``ApiError``."""
+
+    kind = "AlreadyCancelled"
+
+    def __init__(self, code: Optional[int], message: str, http_status: int, display: Optional[str] = None) -> None:
+        super().__init__(code, message, http_status, display)
+        self.display = display or f"already cancelled: {message}"
+
+    def __str__(self) -> str:
+        return str(self.display)
+
+
+class RateLimitedError(ApiError):
+    """HTTP 429, also after the retries; nothing was processed. ``retry_after`` is the server's
+    ``Retry-After`` in seconds, or None. An ``ApiError``."""
+
+    kind = "RateLimited"
+
+    def __init__(
+        self,
+        code: Optional[int],
+        message: str,
+        http_status: int,
+        retry_after: Optional[float] = None,
+        display: Optional[str] = None,
+    ) -> None:
+        super().__init__(code, message, http_status, display)
+        self.retry_after = retry_after
+        self.display = display or f"rate limited (HTTP {http_status}): {message}"
+
+    def __str__(self) -> str:
+        return str(self.display)
 
 
 class NetworkError(IamportError):
@@ -147,7 +192,11 @@ def from_native(kind: str, payload_json: str) -> IamportError:
     elif kind == "NotFound":
         err = NotFoundError(p["message"])
     elif kind == "DuplicateOrder":
-        err = DuplicateOrderError(p["message"])
+        err = DuplicateOrderError(p["message"], merchant_uid=p["merchant_uid"], display=display)
+    elif kind == "AlreadyCancelled":
+        err = AlreadyCancelledError(p.get("code"), p["message"], p["http_status"], display)
+    elif kind == "RateLimited":
+        err = RateLimitedError(p.get("code"), p["message"], p["http_status"], p.get("retry_after"), display)
     elif kind == "CardDeclined":
         err = CardDeclinedError(Payment._from_wire(p["payment"]), p.get("fail_reason"), display)
     elif kind == "Api":

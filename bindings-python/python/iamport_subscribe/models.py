@@ -31,8 +31,20 @@ Amount = Union[int, Decimal]
 _T = TypeVar("_T")
 
 
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
+
+
 def _time(value: Any) -> Optional[datetime]:
-    return None if value is None else datetime.fromtimestamp(int(value), tz=timezone.utc)
+    """Unix seconds as a UTC datetime. The API can hold times a datetime cannot (a schedule another
+    client made in milliseconds is in the year 57,000): those become datetime.max (or .min)."""
+    if value is None:
+        return None
+    seconds = int(value)
+    try:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return _LATEST if seconds > 0 else _EARLIEST
 
 
 def _amount(value: Any, minor_units: bool) -> Optional[Amount]:

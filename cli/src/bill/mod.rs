@@ -534,7 +534,7 @@ async fn charge_row(ctx: &Ctx, row: Row, previously_started: bool) {
             Some(payment.imp_uid),
             fail_reason,
         ),
-        Err(Error::DuplicateOrder { message }) if previously_started => {
+        Err(Error::DuplicateOrder { message, .. }) if previously_started => {
             // Our own earlier attempt landed after all.
             match look_up(&ctx.client, &row.merchant_uid).await {
                 Ok(Some((status, imp_uid, detail))) => {
@@ -555,7 +555,9 @@ async fn charge_row(ctx: &Ctx, row: Row, previously_started: bool) {
         Err(e @ (Error::OutcomeUnknown { .. } | Error::Network { .. } | Error::Timeout { .. })) => {
             outcome_of(&started, Status::Unknown, None, Some(e.to_string()))
         }
-        Err(Error::Api { http_status, .. }) if http_status >= 500 || http_status == 429 => {
+        Err(Error::Api { http_status, .. } | Error::RateLimited { http_status, .. })
+            if http_status >= 500 || http_status == 429 =>
+        {
             outcome_of(
                 &started,
                 Status::Unknown,

@@ -3,15 +3,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, dead_code)]
 
 use futures_util::TryStreamExt;
-use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
+use iamport_sandbox::{FaultPlan, NotFoundMode, Sandbox, SandboxConfig};
 use iamport_subscribe::{
-    CancelPaymentRequest, Client, Error, IssueBillingKeyRequest, PayAgainRequest,
-    PayOnetimeRequest, PaymentStatus, ScheduleRequest, ScheduleStatus,
+    CancelPaymentRequest, Case, Client, ClientBuilder, Error, IssueBillingKeyRequest,
+    PayAgainRequest, PayOnetimeRequest, PaymentStatus, RequestOptions, RetryPolicy,
+    ScheduleRequest, ScheduleStatus,
 };
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 pub fn scenario_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/scenarios")
@@ -66,10 +68,33 @@ pub async fn run_scenario(name: &str, scenario: &Value) -> Sandbox {
     assert!(!steps.is_empty(), "{name}: no steps");
     for (i, step) in steps.iter().enumerate() {
         let at = format!("{name} step {i} ({})", step["op"]);
+        if holds_utf16(&step["args"]) {
+            // A lone UTF-16 surrogate cannot be put in a Rust `String` at all: the type system
+            // rules out what this step checks in the other languages.
+            eprintln!("{at}: skipped (its $utf16 text cannot exist in Rust)");
+            continue;
+        }
         let args = expand(&substitute(&step["args"], &vars), sandbox.now(), None);
         let before = sandbox.total_requests();
         let op = step["op"].as_str().expect("op");
         let outcome = match op {
+            "set_faults" => {
+                let plan: FaultPlan = serde_json::from_value(args.clone()).expect("fault plan");
+                sandbox.set_faults(plan);
+                Ok(Value::Null)
+            }
+            "clear_faults" => {
+                sandbox.clear_faults();
+                Ok(Value::Null)
+            }
+            "new_client" => configured(&sandbox, &args)
+                .build()
+                .map(|_| Value::Null)
+                .map_err(|e| error_json(&e)),
+            "with_options" => client
+                .with_options(request_options(&args))
+                .map(|_| Value::Null)
+                .map_err(|e| error_json(&e)),
             "advance_clock" => {
                 let seconds = args["seconds"].as_u64().expect("seconds");
                 sandbox.advance_clock(std::time::Duration::from_secs(seconds));
@@ -150,10 +175,75 @@ fn check_list(expected: &Value, actual: &Value, at: &str) {
     }
 }
 
-/// Expands `{"$repeat": n, "item": ...}` (with `{i}` in strings) and `{"$from_now": s, "$step": t}`
-/// (the sandbox's now + s + i·t).
+/// True when `value` holds a `{"$utf16": [...]}` text.
+fn holds_utf16(value: &Value) -> bool {
+    match value {
+        Value::Object(o) => o.contains_key("$utf16") || o.values().any(holds_utf16),
+        Value::Array(a) => a.iter().any(holds_utf16),
+        _ => false,
+    }
+}
+
+/// Seconds (a JSON number) as a duration.
+fn seconds(v: &Value) -> Duration {
+    Duration::from_secs_f64(v.as_f64().expect("seconds"))
+}
+
+/// `new_client`: the sandbox's credentials and URL, with the given settings replaced.
+fn configured(sandbox: &Sandbox, args: &Value) -> ClientBuilder {
+    let text = |name: &str, default: String| args[name].as_str().map_or(default, str::to_owned);
+    let mut b = Client::builder()
+        .imp_key(text("imp_key", sandbox.imp_key().to_owned()))
+        .imp_secret(text("imp_secret", sandbox.imp_secret().to_owned()))
+        .base_url(text("base_url", sandbox.url()));
+    if let Some(t) = args["tier"].as_str() {
+        b = b.tier(t);
+    }
+    if let Some(ua) = args["user_agent"].as_str() {
+        b = b.user_agent(ua);
+    }
+    if !args["timeout"].is_null() {
+        b = b.timeout(seconds(&args["timeout"]));
+    }
+    if !args["connect_timeout"].is_null() {
+        b = b.connect_timeout(seconds(&args["connect_timeout"]));
+    }
+    b.retry_policy(retry_policy(RetryPolicy::default(), args))
+}
+
+fn retry_policy(mut policy: RetryPolicy, args: &Value) -> RetryPolicy {
+    if let Some(n) = args["max_retries"].as_u64() {
+        policy.max_retries = u32::try_from(n).expect("max_retries fits u32");
+    }
+    if !args["initial_backoff"].is_null() {
+        policy.initial_backoff = seconds(&args["initial_backoff"]);
+    }
+    if !args["max_backoff"].is_null() {
+        policy.max_backoff = seconds(&args["max_backoff"]);
+    }
+    policy
+}
+
+/// `with_options`: per-call settings.
+fn request_options(args: &Value) -> RequestOptions {
+    let retry_given = ["max_retries", "initial_backoff", "max_backoff"]
+        .iter()
+        .any(|k| !args[*k].is_null());
+    RequestOptions {
+        timeout: (!args["timeout"].is_null()).then(|| seconds(&args["timeout"])),
+        retry: retry_given.then(|| retry_policy(RetryPolicy::default(), args)),
+    }
+}
+
+/// Expands `{"$repeat": n, "item": ...}` (with `{i}` in strings), `{"$from_now": s, "$step": t}`
+/// (the sandbox's now + s + i·t) and `{"$text": s, "$times": n}` (s repeated n times).
 fn expand(value: &Value, now: i64, i: Option<u64>) -> Value {
     match value {
+        Value::Object(o) if o.contains_key("$text") => {
+            let text = o["$text"].as_str().expect("$text is a string");
+            let times = o["$times"].as_u64().expect("$times count");
+            json!(text.repeat(usize::try_from(times).expect("$times fits")))
+        }
         Value::Object(o) if o.contains_key("$repeat") => {
             let n = o["$repeat"].as_u64().expect("$repeat count");
             Value::Array((0..n).map(|k| expand(&o["item"], now, Some(k))).collect())
@@ -440,57 +530,12 @@ pub async fn dispatch(client: &Client, op: &str, args: &Value) -> Result<Value, 
 }
 
 pub fn error_json(e: &Error) -> Value {
-    let mut m = Map::new();
+    let mut m = e.data(Case::Snake);
     m.insert("kind".into(), json!(e.kind().as_str()));
     m.insert("display".into(), json!(e.to_string()));
-    match e {
-        Error::InvalidRequest { field, reason } => {
-            m.insert("field".into(), json!(field));
-            m.insert("message".into(), json!(reason));
-        }
-        Error::Authentication { message }
-        | Error::NotFound { message }
-        | Error::DuplicateOrder { message } => {
-            m.insert("message".into(), json!(message));
-        }
-        Error::CardDeclined {
-            payment,
-            fail_reason,
-        } => {
-            m.insert("fail_reason".into(), json!(fail_reason));
-            m.insert("payment".into(), to_json(payment));
-        }
-        Error::Api {
-            http_status,
-            code,
-            message,
-        } => {
-            m.insert("http_status".into(), json!(http_status));
-            m.insert("code".into(), json!(code));
-            m.insert("message".into(), json!(message));
-        }
-        Error::Network {
-            message,
-            may_have_reached_server,
-        } => {
-            m.insert("message".into(), json!(message));
-            m.insert(
-                "may_have_reached_server".into(),
-                json!(may_have_reached_server),
-            );
-        }
-        Error::Timeout {
-            may_have_reached_server,
-        } => {
-            m.insert(
-                "may_have_reached_server".into(),
-                json!(may_have_reached_server),
-            );
-        }
-        Error::OutcomeUnknown { merchant_uid } => {
-            m.insert("merchant_uid".into(), json!(merchant_uid));
-        }
-        _ => {}
+    // The scenario files compare an InvalidRequest's reason as its `message`.
+    if let Some(reason) = m.get("reason").cloned() {
+        m.insert("message".into(), reason);
     }
     Value::Object(m)
 }

@@ -3,6 +3,7 @@
 package io.github.iamportsubscribe
 
 import io.github.iamportsubscribe.models.Birth
+import io.github.iamportsubscribe.models.CancelPaymentRequest
 import io.github.iamportsubscribe.models.CardDetails
 import io.github.iamportsubscribe.models.CardNumber
 import io.github.iamportsubscribe.models.Expiry
@@ -58,9 +59,9 @@ class ErrorsTest {
         val bad = assertThrows<IamportException.InvalidRequest> {
             Client(ClientOptions(impKey = "k", impSecret = ImpSecret("s"), baseUrl = "http://example.com"))
         }
-        assertEquals("base_url", bad.field)
+        assertEquals("baseUrl", bad.field)
         val noKey = assertThrows<IamportException.InvalidRequest> { Client(ClientOptions(impKey = " ", impSecret = ImpSecret("s"))) }
-        assertEquals("imp_key", noKey.field)
+        assertEquals("impKey", noKey.field)
     }
 
     @Test
@@ -107,8 +108,57 @@ class ErrorsTest {
     fun duplicateOrder() = runBlocking {
         val req = PayOnetimeRequest(merchantUid = "o1", amount = BigDecimal(1000), card = card())
         client.payOnetime(req)
-        assertThrows<IamportException.DuplicateOrder> { runBlocking { client.payOnetime(req) } }
+        val e = assertThrows<IamportException.DuplicateOrder> { runBlocking { client.payOnetime(req) } }
+        assertEquals("o1", e.merchantUid)
         assertEquals(1, sandbox.ledger().size)
+    }
+
+    @Test
+    fun alreadyCancelledAndRateLimitedAreRecognisedWithoutReadingTheMessage() = runBlocking {
+        client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card()))
+        val paid = client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = "o1", amount = BigDecimal(1000)))
+        client.cancelPayment(CancelPaymentRequest(impUid = paid.impUid))
+        val cancelled = assertThrows<IamportException.AlreadyCancelled> {
+            runBlocking { client.cancelPayment(CancelPaymentRequest(impUid = paid.impUid)) }
+        }
+        assertEquals(200, cancelled.httpStatus.toInt())
+        assertEquals(1L, cancelled.code)
+        sandbox.setFaults(
+            """{"rules": [{"route": "POST /subscribe/payments/again", "probability": 1,
+                "fault": {"type": "too_many_requests", "retry_after_secs": 2}}]}""",
+        )
+        val once = client.withOptions(RequestOptions(maxRetries = 0u))
+        val limited = assertThrows<IamportException.RateLimited> {
+            runBlocking { once.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = "o2", amount = BigDecimal(1000))) }
+        }
+        assertEquals(429, limited.httpStatus.toInt())
+        assertEquals(Duration.ofSeconds(2), limited.retryAfter)
+        assertTrue(sandbox.ledger().none { it.merchantUid == "o2" })
+        once.close()
+    }
+
+    @Test
+    fun badOptionsAreInvalidRequestsNamingTheSettingInCamelCase() {
+        for ((options, field) in listOf(
+            sandbox.clientOptions().copy(userAgent = "shop\r\nX-Injected: 1") to "userAgent",
+            sandbox.clientOptions().copy(timeout = Duration.ZERO) to "timeout",
+            sandbox.clientOptions().copy(connectTimeout = Duration.ofMinutes(11)) to "connectTimeout",
+            sandbox.clientOptions().copy(maxRetries = 11u) to "maxRetries",
+            sandbox.clientOptions().copy(initialBackoff = Duration.ofMinutes(6)) to "initialBackoff",
+        )) {
+            val e = assertThrows<IamportException.InvalidRequest> { Client(options) }
+            assertEquals(field, e.field)
+        }
+        val e = assertThrows<IamportException.InvalidRequest> { client.withOptions(RequestOptions(maxBackoff = Duration.ofMinutes(6))) }
+        assertEquals("maxBackoff", e.field)
+        val invalid = assertThrows<IamportException.InvalidRequest> {
+            runBlocking { client.cancelPayment(CancelPaymentRequest()) }
+        }
+        assertEquals("impUid", invalid.field)
+        // Names inside the reason and the message are Kotlin's too.
+        assertEquals("either impUid or merchantUid is required", invalid.reason)
+        assertTrue(invalid.toString().contains("invalid request: impUid either impUid or merchantUid"), invalid.toString())
+        assertEquals(0UL, sandbox.totalRequests())
     }
 
     @Test
@@ -150,8 +200,9 @@ class ErrorsTest {
     fun outcomeUnknownHasItsShape() {
         val e: IamportException = IamportException.OutcomeUnknown("order-1")
         assertEquals("order-1", (e as IamportException.OutcomeUnknown).merchantUid)
-        // toString goes through Rust's Display.
-        assertTrue(e.toString().contains("find_payment"), e.toString())
+        // toString goes through Rust's Display, with Kotlin's names.
+        assertTrue(e.toString().contains("findPayment"), e.toString())
+        assertTrue(e.toString().contains("merchantUid order-1"), e.toString())
     }
 
     /** Compiles only while the hierarchy is sealed with exactly these cases (no `else`). */
@@ -163,6 +214,8 @@ class ErrorsTest {
             is IamportException.NotFound -> "NotFound"
             is IamportException.CardDeclined -> "CardDeclined"
             is IamportException.DuplicateOrder -> "DuplicateOrder"
+            is IamportException.AlreadyCancelled -> "AlreadyCancelled"
+            is IamportException.RateLimited -> "RateLimited"
             is IamportException.Api -> "Api"
             is IamportException.Network -> "Network"
             is IamportException.Timeout -> "Timeout"
@@ -170,7 +223,7 @@ class ErrorsTest {
         }
         assertEquals("Timeout", kind(IamportException.Timeout(false)))
         val cases = IamportException::class.java.declaredClasses.filter { it.superclass == IamportException::class.java }
-        assertEquals(9, cases.size, cases.toString())
+        assertEquals(11, cases.size, cases.toString())
     }
 
     @Test
@@ -178,7 +231,7 @@ class ErrorsTest {
         // A NUL and 10 000 characters reach Rust and come back as typed errors.
         for (uid in listOf("a\u0000b", "x".repeat(10_000))) {
             val e = assertThrows<IamportException.InvalidRequest> { runBlocking { client.getBillingKey(uid) } }
-            assertEquals("customer_uid", e.field)
+            assertEquals("customerUid", e.field)
         }
         // A lone surrogate is not valid Unicode (no UTF-8 form): the generated code (patched by
         // `run`) refuses it before calling Rust, naming the innermost argument or field and never
@@ -194,21 +247,21 @@ class ErrorsTest {
         }
         val sent = sandbox.totalRequests()
         // An argument, an optional argument and a list argument.
-        refused("customer_uid") { client.getBillingKey(bad) }
+        refused("customerUid") { client.getBillingKey(bad) }
         refused("reason") { client.deleteBillingKey("c1", bad) }
-        refused("merchant_uids") { client.unschedule(listOf("ok", bad)) }
-        // A record's field, an optional field, and fields of a nested record (the masked card types;
-        // `pwd2digit` is core's `pwd_2digit`).
-        refused("merchant_uid") { client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = bad, amount = BigDecimal(9900))) }
+        refused("merchantUids") { client.unschedule(listOf("ok", bad)) }
+        // A record's field, an optional field, and fields of a nested record (the masked card types).
+        // Field names are Kotlin's, camelCase (`pwd2digit` is core's `pwd_2digit`).
+        refused("merchantUid") { client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = bad, amount = BigDecimal(9900))) }
         refused("name") { client.payAgain(PayAgainRequest(customerUid = "c1", merchantUid = "o1", amount = BigDecimal(9900), name = bad)) }
-        refused("card_number") { client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card(bad))) }
-        refused("pwd_2digit") {
+        refused("cardNumber") { client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card(bad))) }
+        refused("pwd2digit") {
             client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card().copy(pwd2digit = Pwd2Digit(bad))))
         }
         // A field of an enum case inside a record (`Pg.Nice(mid)`).
         refused("mid") { client.issueBillingKey(IssueBillingKeyRequest(customerUid = "c1", card = card(), pg = Pg.Nice(bad))) }
         // A constructor's record (the binding's own ClientOptions).
-        refused("imp_key") { Client(ClientOptions(impKey = bad, impSecret = ImpSecret("s"))).close() }
+        refused("impKey") { Client(ClientOptions(impKey = bad, impSecret = ImpSecret("s"))).close() }
         // Nothing was sent, now or before (the NUL and the long uid are refused by core).
         assertEquals(sent, sandbox.totalRequests())
         assertEquals(0UL, sent)

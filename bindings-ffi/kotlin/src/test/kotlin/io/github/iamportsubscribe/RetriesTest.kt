@@ -81,7 +81,7 @@ class RetriesTest {
         sandbox.setFaults(always(AGAIN, """{"type": "drop_before_commit"}"""))
         val e = assertThrows<IamportException.OutcomeUnknown> { runBlocking { client.payAgain(again("o2")) } }
         assertEquals("o2", e.merchantUid)
-        assertTrue(e.toString().contains("find_payment"), e.toString())
+        assertTrue(e.toString().contains("findPayment"), e.toString()) // Kotlin's name of the method
         // The first attempt and two re-sends with the same merchant_uid; nothing was charged.
         assertEquals(3UL, count(AGAIN))
         assertEquals(3UL, sandbox.faultCounts()["drop_before_commit"])
@@ -136,7 +136,7 @@ class RetriesTest {
             always("*", """{"type": "server_error", "status": 404}""") to "rules[0].fault.status",
         )) {
             val e = assertThrows<IamportException.InvalidRequest> { sandbox.setFaults(plan) }
-            assertEquals("plan_json", e.field)
+            assertEquals("planJson", e.field)
             assertTrue(e.reason.contains(says), "$plan: ${e.reason}")
         }
         // The plan set before is still in force.

@@ -9,6 +9,7 @@ import io.github.iamportsubscribe.models.CardDetails
 import io.github.iamportsubscribe.models.CardNumber
 import io.github.iamportsubscribe.models.Cvc
 import io.github.iamportsubscribe.models.Expiry
+import io.github.iamportsubscribe.models.ImpSecret
 import io.github.iamportsubscribe.models.IssueBillingKeyRequest
 import io.github.iamportsubscribe.models.PayAgainRequest
 import io.github.iamportsubscribe.models.PayOnetimeRequest
@@ -95,6 +96,10 @@ class ScenarioTest {
                             when (op) {
                                 "advance_clock" -> advanceClock(sandbox, args)
                                 "verify_received_webhooks" -> verifyReceived(client, receiver, at)
+                                "set_faults" -> JsonNull.also { sandbox.setFaults(args.toString()) }
+                                "clear_faults" -> JsonNull.also { sandbox.clearFaults() }
+                                "new_client" -> JsonNull.also { Client(clientOptions(sandbox, args)).close() }
+                                "with_options" -> JsonNull.also { client.withOptions(requestOptions(args)).close() }
                                 else -> dispatch(client, op, args)
                             },
                         )
@@ -110,7 +115,7 @@ class ScenarioTest {
                         expectedResult != null && outcome.isSuccess ->
                             assertSubset(substitute(expectedResult, vars), outcome.getOrThrow(), "$at: result")
                         expectedError != null && outcome.isFailure ->
-                            assertSubset(expectedError, errorView(outcome.exceptionOrNull() as IamportException), "$at: error")
+                            assertSubset(camelField(expectedError), errorView(outcome.exceptionOrNull() as IamportException), "$at: error")
                         // Only list expectations (or none): a result is expected, checked below.
                         expectedResult == null && expectedError == null && outcome.isSuccess -> {}
                         else -> fail("$at: expected $expect, got ${outcome.exceptionOrNull() ?: outcome.getOrNull()}")
@@ -131,6 +136,41 @@ class ScenarioTest {
             sandbox.stop()
             sandbox.close()
         }
+    }
+
+    /** The files name fields in core's snake_case; Kotlin's errors name them in camelCase. */
+    private fun camelField(expected: JsonElement): JsonElement {
+        val field = (expected as? JsonObject)?.str("field") ?: return expected
+        return JsonObject(expected + ("field" to JsonPrimitive(camelCase(field))))
+    }
+
+    /** `new_client`: the sandbox's credentials and URL, with the given settings (seconds) replaced. */
+    private fun clientOptions(sandbox: Sandbox, a: JsonObject): ClientOptions {
+        val args = Args(a)
+        val base = sandbox.clientOptions()
+        return base.copy(
+            impKey = args.opt("imp_key") ?: base.impKey,
+            impSecret = args.opt("imp_secret")?.let(::ImpSecret) ?: base.impSecret,
+            baseUrl = args.opt("base_url") ?: base.baseUrl,
+            tier = args.opt("tier"),
+            timeout = args.seconds("timeout"),
+            connectTimeout = args.seconds("connect_timeout"),
+            userAgent = args.opt("user_agent"),
+            maxRetries = args.opt("max_retries")?.toUInt(),
+            initialBackoff = args.seconds("initial_backoff"),
+            maxBackoff = args.seconds("max_backoff"),
+        ).also { args.assertAllUsed("new_client") }
+    }
+
+    /** `with_options`: per-call settings (seconds). */
+    private fun requestOptions(a: JsonObject): RequestOptions {
+        val args = Args(a)
+        return RequestOptions(
+            timeout = args.seconds("timeout"),
+            maxRetries = args.opt("max_retries")?.toUInt(),
+            initialBackoff = args.seconds("initial_backoff"),
+            maxBackoff = args.seconds("max_backoff"),
+        ).also { args.assertAllUsed("with_options") }
     }
 
     /** Runner step: the clock moves; due schedules run and their webhooks arrive before it returns. */
@@ -214,9 +254,15 @@ class ScenarioTest {
 
     /**
      * Generated values: `{"$repeat": n, "item": ...}` is n items with `{i}` in strings replaced by
-     * the index; `{"$from_now": s, "$step": t}` is the sandbox clock's now + s + i·t.
+     * the index; `{"$from_now": s, "$step": t}` is the sandbox clock's now + s + i·t;
+     * `{"$text": s, "$times": n}` is s repeated; `{"$utf16": [...]}` a string of UTF-16 code units.
      */
     private fun expand(value: JsonElement, now: Long, i: Int?): JsonElement = when {
+        value is JsonObject && "\$text" in value ->
+            JsonPrimitive(value["\$text"]!!.jsonPrimitive.content.repeat(value["\$times"]!!.jsonPrimitive.content.toInt()))
+        // UTF-16 code units: a Kotlin String may hold a lone surrogate.
+        value is JsonObject && "\$utf16" in value ->
+            JsonPrimitive(String(value["\$utf16"]!!.jsonArray.map { it.jsonPrimitive.content.toInt().toChar() }.toCharArray()))
         value is JsonObject && "\$repeat" in value -> {
             val n = value["\$repeat"]!!.jsonPrimitive.content.toInt()
             val item = value["item"] ?: fail("\$repeat without item")
@@ -252,6 +298,9 @@ class ScenarioTest {
                     cardQuota = args.opt("card_quota")?.toUInt(),
                     customData = args.opt("custom_data"),
                     noticeUrl = args.opt("notice_url"),
+                    browserIp = args.opt("browser_ip"),
+                    productType = args.opt("product_type"),
+                    bypass = args.opt("bypass"),
                 ),
             )
             "pay_again" -> client.payAgain(
@@ -267,6 +316,11 @@ class ScenarioTest {
                     cardQuota = args.opt("card_quota")?.toUInt(),
                     customData = args.opt("custom_data"),
                     noticeUrl = args.opt("notice_url"),
+                    browserIp = args.opt("browser_ip"),
+                    productType = args.opt("product_type"),
+                    cashReceiptType = args.opt("cash_receipt_type"),
+                    bypass = args.opt("bypass"),
+                    channelKey = args.opt("channel_key"),
                 ),
             )
             "issue_billing_key" -> client.issueBillingKey(
@@ -378,6 +432,8 @@ class ScenarioTest {
 
         fun long(key: String): Long? = opt(key)?.toLong()
 
+        fun seconds(key: String): Duration? = opt(key)?.let { Duration.ofNanos(BigDecimal(it).movePointRight(9).toLong()) }
+
         // The JSON number's own text: exact, never through a double.
         fun amount(key: String): BigDecimal? = opt(key)?.let(::BigDecimal)
 
@@ -430,5 +486,7 @@ class ScenarioTest {
         }
     }
 }
+
+private fun camelCase(snake: String): String = Regex("_([a-z0-9])").replace(snake) { it.groupValues[1].uppercase() }
 
 private fun JsonObject.str(key: String): String? = (this[key] as? JsonPrimitive)?.takeIf { it.isString }?.content

@@ -279,16 +279,16 @@ class SchedulesTest {
         val mismatched = assertThrows<IamportException.InvalidRequest> {
             runBlocking { client.verifyWebhook("""{"imp_uid":"$imp","merchant_uid":"order-other","status":"paid"}""", "application/json") }
         }
-        assertEquals("merchant_uid", mismatched.field)
+        assertEquals("merchantUid", mismatched.field)
 
         // Unparseable bodies are refused before anything is sent.
         val before = sandbox.totalRequests()
         val cases = listOf(
             Triple("""{"imp_uid": 12""".toByteArray(), "application/json", "body"),
             Triple(byteArrayOf(0xff.toByte(), 0xfe.toByte()), "application/json", "body"),
-            Triple("""{"merchant_uid":"order-hook","status":"paid"}""".toByteArray(), "application/json", "imp_uid"),
+            Triple("""{"merchant_uid":"order-hook","status":"paid"}""".toByteArray(), "application/json", "impUid"),
             Triple("imp_uid=$imp&merchant_uid=order-hook".toByteArray(), "application/x-www-form-urlencoded", "status"),
-            Triple("imp_uid=$imp".toByteArray(), "text/plain", "content_type"),
+            Triple("imp_uid=$imp".toByteArray(), "text/plain", "contentType"),
         )
         for ((body, contentType, field) in cases) {
             val e = assertThrows<IamportException.InvalidRequest> { runBlocking { client.verifyWebhook(body, contentType) } }
@@ -312,6 +312,6 @@ class SchedulesTest {
         val tooMany = assertThrows<IamportException.InvalidRequest> {
             runBlocking { client.getPayments((1..101).map { "imps_%012d".format(it) }) }
         }
-        assertEquals("imp_uids", tooMany.field)
+        assertEquals("impUids", tooMany.field)
     }
 }

@@ -59,16 +59,20 @@ fun errorView(e: IamportException): JsonObject {
         }
         is IamportException.Authentication -> m["message"] = JsonPrimitive(e.detail)
         is IamportException.NotFound -> m["message"] = JsonPrimitive(e.detail)
-        is IamportException.DuplicateOrder -> m["message"] = JsonPrimitive(e.detail)
+        is IamportException.DuplicateOrder -> {
+            m["merchant_uid"] = JsonPrimitive(e.merchantUid)
+            m["message"] = JsonPrimitive(e.detail)
+        }
+        is IamportException.AlreadyCancelled -> m += apiFields(e.httpStatus, e.code, e.detail)
+        is IamportException.RateLimited -> {
+            m += apiFields(e.httpStatus, e.code, e.detail)
+            m["retry_after"] = jsonView(e.retryAfter?.toMillis()?.let { BigDecimal(it).movePointLeft(3) })
+        }
         is IamportException.CardDeclined -> {
             m["fail_reason"] = jsonView(e.failReason)
             m["payment"] = jsonView(e.payment)
         }
-        is IamportException.Api -> {
-            m["http_status"] = JsonPrimitive(e.httpStatus.toInt())
-            m["code"] = jsonView(e.code)
-            m["message"] = JsonPrimitive(e.detail)
-        }
+        is IamportException.Api -> m += apiFields(e.httpStatus, e.code, e.detail)
         is IamportException.Network -> {
             m["message"] = JsonPrimitive(e.detail)
             m["may_have_reached_server"] = JsonPrimitive(e.mayHaveReachedServer)
@@ -78,6 +82,13 @@ fun errorView(e: IamportException): JsonObject {
     }
     return JsonObject(m)
 }
+
+/** The fields `Api` shares with its refinements `AlreadyCancelled` and `RateLimited`. */
+private fun apiFields(httpStatus: UShort, code: Long?, detail: String): Map<String, JsonElement> = mapOf(
+    "http_status" to JsonPrimitive(httpStatus.toInt()),
+    "code" to jsonView(code),
+    "message" to JsonPrimitive(detail),
+)
 
 /**
  * `expected` must be contained in `actual`: objects by key, arrays element by element with equal

@@ -17,7 +17,8 @@ internal const val LONE_SURROGATE_REASON = "is not valid Unicode (it contains a 
 internal class LoneSurrogate : RuntimeException(LONE_SURROGATE_REASON, null, false, false)
 
 /**
- * Lowers (converts for Rust) one argument or record field, [field] being its snake_case name.
+ * Lowers (converts for Rust) one argument or record field, [field] being its Kotlin (camelCase)
+ * name, as in every error the binding raises.
  * The generated code wraps every argument and every record or enum field in it. A lone surrogate
  * anywhere inside becomes InvalidRequest([field]); the innermost name wins (a PayAgainRequest's
  * `name`, not the argument `request`), because the error is no longer a [LoneSurrogate] when it
