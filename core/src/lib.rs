@@ -54,7 +54,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, redact_url,
 };
 pub use error::{Case, Error, ErrorKind, Result};
-pub use listing::{MAX_PAYMENTS_WINDOW_SECS, PaymentSorting};
+pub use listing::PaymentSorting;
 pub use models::{
     BillingKey, Payment, PaymentCancel, PaymentPage, PaymentStatus, Promotion, Timestamp,
     VbankDeposit,
@@ -66,6 +66,7 @@ pub use requests::{
     PayOnetimeRequest,
 };
 pub use retry::{RequestOptions, RetryPolicy};
+pub use rules::MAX_PAYMENTS_WINDOW_SECS;
 pub use rust_decimal::Decimal;
 pub use schedule::{Found, Schedule, ScheduleEntry, SchedulePage, ScheduleRequest, ScheduleStatus};
 pub use secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};

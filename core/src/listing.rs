@@ -10,6 +10,7 @@
 use crate::client::{Client, NoBody};
 use crate::error::{Error, Result};
 use crate::models::{Payment, PaymentPage, PaymentStatus, Timestamp};
+use crate::rules::{self, MAX_PAYMENTS_WINDOW_SECS};
 use crate::schedule::{flatten_pages, page_batches};
 use futures_util::stream::{self, Stream, StreamExt};
 use reqwest::Method;
@@ -17,12 +18,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-/// The widest window the API searches at once: 90 days, both ends inclusive.
-pub const MAX_PAYMENTS_WINDOW_SECS: i64 = 90 * 86_400;
 /// Page size of [`Client::list_payments`]: the API's maximum, for the fewest requests.
-const PAYMENTS_PAGE_SIZE: u32 = 1000;
-/// The latest time accepted: 9999-12-31T23:59:59Z. A larger number is milliseconds by mistake.
-const MAX_TIME: Timestamp = 253_402_300_799;
+const PAYMENTS_PAGE_SIZE: u32 = rules::MAX_PAGE_SIZE;
 
 /// The order of a payments listing (the API's `sorting`). Default: most recently started first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -101,39 +98,6 @@ impl FromStr for PaymentSorting {
     }
 }
 
-/// The path segment for `status`: `all` for `None` (and for the text `all`); a status the API
-/// does not list by is refused.
-fn status_segment(status: Option<&PaymentStatus>) -> Result<&str> {
-    match status {
-        None => Ok("all"),
-        Some(PaymentStatus::Other(s)) if s == "all" => Ok("all"),
-        Some(PaymentStatus::Other(_)) => Err(Error::invalid(
-            "status",
-            "must be one of all, ready, paid, failed, cancelled",
-        )),
-        Some(s) => Ok(s.as_str()),
-    }
-}
-
-/// `from` and `to` are unix seconds in range and `from` is not after `to`.
-fn check_range(from: Timestamp, to: Timestamp) -> Result<()> {
-    for (field, t) in [("from", from), ("to", to)] {
-        if t < 0 {
-            return Err(Error::invalid(field, "must not be negative (unix seconds)"));
-        }
-        if t > MAX_TIME {
-            return Err(Error::invalid(
-                field,
-                "is after the year 9999: unix time is in seconds, not milliseconds",
-            ));
-        }
-    }
-    if from > to {
-        return Err(Error::invalid("to", "must not be before from"));
-    }
-    Ok(())
-}
-
 /// The windows `[a, b]` (inclusive, at most [`MAX_PAYMENTS_WINDOW_SECS`] wide, neither
 /// overlapping nor leaving a gap) that cover `[from, to]`, oldest first or newest first.
 pub(crate) fn windows(
@@ -178,21 +142,10 @@ impl Client {
         page: u32,
         limit: u32,
     ) -> Result<PaymentPage> {
-        let segment = status_segment(status)?;
-        check_range(from, to)?;
-        if to - from > MAX_PAYMENTS_WINDOW_SECS {
-            return Err(Error::invalid(
-                "to",
-                "is more than 90 days after from: one page covers at most 90 days \
-                 (list_payments splits a longer range)",
-            ));
-        }
-        if page == 0 {
-            return Err(Error::invalid("page", "must be 1 or more"));
-        }
-        if !(1..=1000).contains(&limit) {
-            return Err(Error::invalid("limit", "must be between 1 and 1000"));
-        }
+        let segment = rules::payments_status_segment(status)?;
+        rules::check_payments_window(from, to)?;
+        rules::check_page(page)?;
+        rules::check_limit(limit)?;
         let (from, to) = (from.to_string(), to.to_string());
         let (page, limit) = (page.to_string(), limit.to_string());
         let query = [
@@ -241,9 +194,11 @@ impl Client {
         sorting: Option<PaymentSorting>,
     ) -> impl Stream<Item = Result<Vec<Payment>>> + Send + 'static {
         let client = self.clone();
-        let checked = status_segment(status.as_ref())
+        let checked = rules::payments_status_segment(status.as_ref())
             .map(|_| ())
-            .and_then(|()| check_range(from.unwrap_or(0), to.unwrap_or(MAX_TIME)));
+            .and_then(|()| {
+                rules::check_range(from.unwrap_or(0), to.unwrap_or(rules::MAX_TIMESTAMP))
+            });
         let sorting = sorting.unwrap_or_default();
         let range = async move {
             checked?;
@@ -252,7 +207,7 @@ impl Client {
                 None => client.server_now().await?,
             };
             let from = from.unwrap_or_else(|| to.saturating_sub(MAX_PAYMENTS_WINDOW_SECS).max(0));
-            check_range(from, to)?;
+            rules::check_range(from, to)?;
             Ok((client, from, to))
         };
         let batches =
@@ -335,19 +290,22 @@ mod tests {
             Err(Error::InvalidRequest { field, .. }) => field,
             other => format!("{other:?}"),
         };
-        assert_eq!(field(check_range(10, 9)), "to");
-        assert_eq!(field(check_range(-1, 9)), "from");
-        assert_eq!(field(check_range(0, 1_700_000_000_000)), "to");
-        assert!(check_range(9, 9).is_ok());
+        assert_eq!(field(rules::check_range(10, 9)), "to");
+        assert_eq!(field(rules::check_range(-1, 9)), "from");
+        assert_eq!(field(rules::check_range(0, 1_700_000_000_000)), "to");
+        assert!(rules::check_range(9, 9).is_ok());
         let bogus = PaymentStatus::from("bogus");
-        assert_eq!(field(status_segment(Some(&bogus)).map(|_| ())), "status");
         assert_eq!(
-            status_segment(Some(&PaymentStatus::from("all"))).ok(),
+            field(rules::payments_status_segment(Some(&bogus)).map(|_| ())),
+            "status"
+        );
+        assert_eq!(
+            rules::payments_status_segment(Some(&PaymentStatus::from("all"))).ok(),
             Some("all")
         );
-        assert_eq!(status_segment(None).ok(), Some("all"));
+        assert_eq!(rules::payments_status_segment(None).ok(), Some("all"));
         assert_eq!(
-            status_segment(Some(&PaymentStatus::Paid)).ok(),
+            rules::payments_status_segment(Some(&PaymentStatus::Paid)).ok(),
             Some("paid")
         );
         assert_eq!(

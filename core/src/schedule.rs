@@ -335,7 +335,7 @@ struct ScheduleAtBody {
     schedule_at: Timestamp,
 }
 
-const SCHEDULE_PAGE_SIZE: u32 = 1000;
+const SCHEDULE_PAGE_SIZE: u32 = rules::MAX_PAGE_SIZE;
 
 impl Client {
     /// Schedule future charges of `customer_uid`'s billing key (issuing it first when card data is
@@ -474,7 +474,7 @@ impl Client {
         check_customer_uid(customer_uid)?;
         rules::check_window(from, to)?;
         rules::check_schedule_status(status)?;
-        check_page(page)?;
+        rules::check_page(page)?;
         let (from, to, page) = (from.to_string(), to.to_string(), page.to_string());
         let mut query = vec![
             ("page", page.as_str()),
@@ -531,10 +531,8 @@ impl Client {
     ) -> Result<SchedulePage> {
         rules::check_window(from, to)?;
         rules::check_schedule_status(status)?;
-        check_page(page)?;
-        if !(1..=1000).contains(&limit) {
-            return Err(Error::invalid("limit", "must be between 1 and 1000"));
-        }
+        rules::check_page(page)?;
+        rules::check_limit(limit)?;
         let (from, to) = (from.to_string(), to.to_string());
         let (page, limit) = (page.to_string(), limit.to_string());
         let mut query = vec![
@@ -642,7 +640,7 @@ impl Client {
         page: u32,
     ) -> Result<PaymentPage> {
         check_customer_uid(customer_uid)?;
-        check_page(page)?;
+        rules::check_page(page)?;
         let page = page.to_string();
         let result = self
             .call(
@@ -675,14 +673,6 @@ impl Client {
             }
         })
     }
-}
-
-/// Page numbers start at 1.
-fn check_page(page: u32) -> Result<()> {
-    if page == 0 {
-        return Err(Error::invalid("page", "must be at least 1"));
-    }
-    Ok(())
 }
 
 /// A lazily paged listing: `fetch(page)` returns the page's items and the next page number.
