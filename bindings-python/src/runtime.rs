@@ -3,7 +3,7 @@
 //! A runtime's worker threads do not exist in a child made by `os.fork()`: a child that used the
 //! parent's runtime would hang. So the runtime is keyed by process id: a child gets a fresh one
 //! (the parent's is leaked, never dropped, since dropping it would wait for threads that are not
-//! there). asyncio awaitables are made with pyo3-async-runtimes' generic API on this runtime.
+//! there).
 //!
 //! At interpreter exit the package's `atexit` hook shuts the runtime down (with the GIL
 //! released, so a worker thread in the middle of handing a result to Python can finish). A worker
@@ -13,11 +13,7 @@
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3_async_runtimes::TaskLocals;
-use pyo3_async_runtimes::generic::{self, ContextExt, Runtime as GenericRuntime};
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 use tokio::runtime::{Handle, Runtime};
 
@@ -69,67 +65,4 @@ pub fn shutdown(py: Python<'_>) {
         Some(s) => std::mem::forget(s.runtime),
         None => {}
     }
-}
-
-/// Marker type for pyo3-async-runtimes' generic API.
-#[derive(Debug)]
-pub struct ProcessRuntime;
-
-tokio::task_local! {
-    static TASK_LOCALS: OnceLock<TaskLocals>;
-}
-
-impl GenericRuntime for ProcessRuntime {
-    type JoinError = tokio::task::JoinError;
-    type JoinHandle = tokio::task::JoinHandle<()>;
-
-    fn spawn<F>(fut: F) -> Self::JoinHandle
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        created().spawn(fut)
-    }
-
-    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
-    where
-        F: FnOnce() + Send + 'static,
-    {
-        created().spawn_blocking(f)
-    }
-}
-
-/// The runtime that `future_into_py` created before handing work to pyo3-async-runtimes.
-#[allow(clippy::expect_used)]
-fn created() -> Handle {
-    // `future_into_py` calls `get()` first, so this only fails if a new runtime cannot be built
-    // (after an exit-time shutdown); pyo3 then turns the panic into a Python exception.
-    get().expect("the runtime is created before anything is spawned")
-}
-
-impl ContextExt for ProcessRuntime {
-    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
-    where
-        F: Future<Output = R> + Send + 'static,
-    {
-        let cell = OnceLock::new();
-        let _ = cell.set(locals);
-        Box::pin(TASK_LOCALS.scope(cell, fut))
-    }
-
-    fn get_task_locals() -> Option<TaskLocals> {
-        TASK_LOCALS
-            .try_with(|c| c.get().cloned())
-            .unwrap_or_default()
-    }
-}
-
-/// An asyncio awaitable resolving to the future's output.
-pub fn future_into_py<F, T>(py: Python<'_>, fut: F) -> PyResult<Bound<'_, PyAny>>
-where
-    F: Future<Output = PyResult<T>> + Send + 'static,
-    T: for<'py> IntoPyObject<'py> + Send + 'static,
-{
-    // Make sure the runtime exists before anything is spawned on it.
-    get()?;
-    generic::future_into_py::<ProcessRuntime, F, T>(py, fut)
 }

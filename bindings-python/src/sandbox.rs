@@ -1,7 +1,7 @@
 //! The embedded sandbox, for tests of merchants' own billing code.
 
 use crate::runtime;
-use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig};
+use iamport_sandbox::{NotFoundMode, Sandbox, SandboxConfig, WebhookFormat};
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use std::sync::Mutex;
@@ -54,6 +54,7 @@ impl NativeSandbox {
         if let Some(pg) = default_pg {
             config.default_pg = pg;
         }
+        crate::logging::install(py)?;
         let rt = runtime::get()?;
         let sandbox = py
             .detach(|| rt.block_on(Sandbox::start_with(config)))
@@ -89,9 +90,45 @@ impl NativeSandbox {
         self.with(|s| s.total_requests())
     }
 
-    /// Every payment record, as the API's JSON.
-    fn ledger_json(&self) -> PyResult<String> {
-        self.with(|s| serde_json::Value::Array(s.ledger()).to_string())
+    /// Every payment record, in creation order, as `Payment` objects.
+    fn ledger(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        records::<iamport_subscribe::Payment>(py, self.with(|s| s.ledger())?)
+    }
+
+    /// Every schedule, in creation order, as `Schedule` objects (due ones run first).
+    fn schedules(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        records::<iamport_subscribe::Schedule>(py, self.with(|s| s.schedules())?)
+    }
+
+    /// The most recent API answers, as JSON.
+    fn exchanges_json(&self) -> PyResult<String> {
+        self.with(|s| serde_json::to_string(&s.exchanges()))?
+            .map_err(|e| PyRuntimeError::new_err(format!("unreadable exchanges: {e}")))
+    }
+
+    /// The fault plan in force as JSON (`null` when none).
+    fn fault_plan_json(&self) -> PyResult<String> {
+        self.with(|s| serde_json::to_string(&s.fault_plan()))?
+            .map_err(|e| PyRuntimeError::new_err(format!("unreadable fault plan: {e}")))
+    }
+
+    /// `"json"` or `"form"`: the body encoding of webhooks queued from now on.
+    fn set_webhook_format(&self, format: &str) -> PyResult<()> {
+        let format = match format {
+            "json" => WebhookFormat::Json,
+            "form" => WebhookFormat::Form,
+            _ => {
+                return Err(PyValueError::new_err(
+                    "webhook format must be 'json' or 'form'",
+                ));
+            }
+        };
+        self.with(|s| s.set_webhook_format(format))
+    }
+
+    /// Extra delivery attempts of webhooks queued from now on.
+    fn set_webhook_retries(&self, retries: u32) -> PyResult<()> {
+        self.with(|s| s.set_webhook_retries(retries))
     }
 
     fn revoke_tokens(&self) -> PyResult<()> {
@@ -209,6 +246,19 @@ impl NativeSandbox {
             .map(f)
             .ok_or_else(|| PyRuntimeError::new_err("the sandbox is closed"))
     }
+}
+
+/// The sandbox's JSON records read by core (as a client would read them), as result objects.
+fn records<T: serde::de::DeserializeOwned + serde::Serialize>(
+    py: Python<'_>,
+    rows: Vec<serde_json::Value>,
+) -> PyResult<Py<PyAny>> {
+    let records = rows
+        .into_iter()
+        .map(serde_json::from_value::<T>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyRuntimeError::new_err(format!("unreadable sandbox record: {e}")))?;
+    crate::output::to_py(py, &records).map(Bound::unbind)
 }
 
 fn duration(field: &str, seconds: f64) -> PyResult<Duration> {

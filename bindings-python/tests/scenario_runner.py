@@ -125,9 +125,9 @@ def expand(value: Any, now: int, i: Optional[int] = None) -> Any:
 
 
 class Receiver:
-    """A webhook receiver on 127.0.0.1:0 that records what it is sent and answers 200."""
+    """A webhook receiver on 127.0.0.1:0 that records what it is sent and answers ``status``."""
 
-    def __init__(self) -> None:
+    def __init__(self, status: int = 200) -> None:
         self.received: List[Tuple[str, bytes]] = []
         received = self.received
 
@@ -135,7 +135,7 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 received.append((self.headers.get("Content-Type", ""), self.rfile.read(length)))
-                self.send_response(200)
+                self.send_response(status)
                 self.end_headers()
                 self.wfile.write(b"OK")
 

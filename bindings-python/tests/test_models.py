@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import urllib.request
 from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any, Dict, Optional
 
 import iamport_subscribe as iam
 from iamport_subscribe.testing import Sandbox
@@ -55,10 +58,26 @@ def test_pytest_fixture_comes_from_the_installed_plugin(iamport_sandbox: Sandbox
     assert iamport_sandbox.request_counts() == {}
 
 
-def test_a_time_beyond_what_a_datetime_holds_is_converted_not_raised() -> None:
-    # A schedule another client made in milliseconds: the API answers it; reading it must not raise.
-    wire = {"customer_uid": "c1", "merchant_uid": "o1", "amount": 1000, "schedule_at": 1767225600000,
-            "executed_at": 0, "revoked_at": -99999999999999, "schedule_status": "scheduled"}
-    schedule = iam.Schedule._from_wire(wire)
+def _post(sandbox: Sandbox, path: str, body: Dict[str, Any], token: Optional[str] = None) -> Dict[str, Any]:
+    headers = {"Content-Type": "application/json", **({"Authorization": token} if token else {})}
+    request = urllib.request.Request(sandbox.url + path, json.dumps(body).encode(), headers, method="POST")
+    with urllib.request.urlopen(request) as answer:
+        reply: Dict[str, Any] = json.load(answer)
+    return reply
+
+
+def test_a_time_beyond_what_a_datetime_holds_is_converted_not_raised(iamport_sandbox: Sandbox) -> None:
+    # A schedule another client made in milliseconds (this client refuses to): the API keeps it and
+    # answers it; reading it must not raise.
+    iamport_sandbox.client().issue_billing_key(customer_uid="c1", card_number="4111-1111-1111-1111", expiry="2030-12")
+    token = _post(iamport_sandbox, "/users/getToken", {"imp_key": iamport_sandbox.imp_key, "imp_secret": iamport_sandbox.imp_secret})
+    made = _post(
+        iamport_sandbox,
+        "/subscribe/payments/schedule",
+        {"customer_uid": "c1", "schedules": [{"merchant_uid": "o1", "schedule_at": 1767225600000, "amount": 1000}]},
+        token["response"]["access_token"],
+    )
+    assert made["code"] == 0, made
+    schedule = iamport_sandbox.client().get_schedule("o1")
     assert schedule.schedule_at == datetime.max.replace(tzinfo=timezone.utc)
-    assert schedule.revoked_at == datetime.min.replace(tzinfo=timezone.utc)
+    assert schedule.schedule_status == "scheduled"

@@ -4,6 +4,9 @@
 the access token, validates every request before sending it, never reports a declined card as a
 success and never prints card data or secrets. ``iamport_subscribe.testing.Sandbox`` runs a local
 emulator of the API for tests.
+
+The result classes (``Payment``, ...) load on first use: importing them costs more than the rest
+of the package.
 """
 
 import atexit as _atexit
@@ -25,17 +28,21 @@ from .errors import (
     RateLimitedError,
     TimeoutError,
 )
-from .models import (
-    Amount,
-    BillingKey,
-    Found,
-    Payment,
-    PaymentCancel,
-    Promotion,
-    Schedule,
-    VbankDeposit,
-    VerifiedWebhook,
-)
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from .models import (
+        Amount,
+        BillingKey,
+        Found,
+        Payment,
+        PaymentCancel,
+        Promotion,
+        Schedule,
+        ScheduleEntry,
+        VbankDeposit,
+        VerifiedWebhook,
+    )
 
 __all__ = [
     "__version__",
@@ -48,6 +55,7 @@ __all__ = [
     "Promotion",
     "BillingKey",
     "Schedule",
+    "ScheduleEntry",
     "VerifiedWebhook",
     "Found",
     "IamportError",
@@ -63,6 +71,20 @@ __all__ = [
     "TimeoutError",
     "OutcomeUnknownError",
 ]
+
+_MODELS = frozenset(
+    ["Amount", "Payment", "PaymentCancel", "VbankDeposit", "Promotion", "BillingKey", "Schedule", "ScheduleEntry"]
+    + ["VerifiedWebhook", "Found"]
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _MODELS:
+        from . import models
+
+        return getattr(models, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # Before the interpreter finalizes: no more log records to Python, and the tokio runtime's threads
 # stopped (a runtime thread that takes the GIL during finalization aborts the process).

@@ -1,4 +1,4 @@
-"""Exceptions, one class per error case of the core client.
+"""Exceptions, one class per error case of the core client (the native module raises them).
 
 Every class keeps its fields through ``pickle`` (for Celery and multiprocessing) together with
 ``__cause__``. None of them carries card data or secrets.
@@ -7,10 +7,12 @@ Every class keeps its fields through ``pickle`` (for Celery and multiprocessing)
 from __future__ import annotations
 
 import builtins
-import json
-from typing import Any, Dict, Optional, Type
 
-from .models import Payment
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Optional, Type
+
+    from .models import Payment
 
 __all__ = [
     "IamportError",
@@ -178,37 +180,3 @@ class OutcomeUnknownError(IamportError):
     def __init__(self, merchant_uid: str, message: Optional[str] = None) -> None:
         super().__init__(message or f"outcome of the charge for merchant_uid {merchant_uid} is unknown")
         self.merchant_uid = merchant_uid
-
-
-def from_native(kind: str, payload_json: str) -> IamportError:
-    """Maps the native layer's ``NativeError(kind, payload)`` to the exception class."""
-    p = json.loads(payload_json)
-    display = p.get("display", kind)
-    err: IamportError
-    if kind == "InvalidRequest":
-        err = InvalidRequestError(p["field"], p["reason"], display)
-    elif kind == "Authentication":
-        err = AuthenticationError(p["message"])
-    elif kind == "NotFound":
-        err = NotFoundError(p["message"])
-    elif kind == "DuplicateOrder":
-        err = DuplicateOrderError(p["message"], merchant_uid=p["merchant_uid"], display=display)
-    elif kind == "AlreadyCancelled":
-        err = AlreadyCancelledError(p.get("code"), p["message"], p["http_status"], display)
-    elif kind == "RateLimited":
-        err = RateLimitedError(p.get("code"), p["message"], p["http_status"], p.get("retry_after"), display)
-    elif kind == "CardDeclined":
-        err = CardDeclinedError(Payment._from_wire(p["payment"]), p.get("fail_reason"), display)
-    elif kind == "Api":
-        err = ApiError(p.get("code"), p["message"], p["http_status"], display)
-    elif kind == "Network":
-        err = NetworkError(display, p["may_have_reached_server"])
-        err.__cause__ = ConnectionError(p["message"])
-    elif kind == "Timeout":
-        err = TimeoutError(p["may_have_reached_server"], display)
-        err.__cause__ = builtins.TimeoutError("no answer within the configured timeout")
-    elif kind == "OutcomeUnknown":
-        err = OutcomeUnknownError(p["merchant_uid"], display)
-    else:
-        err = IamportError(display)
-    return err

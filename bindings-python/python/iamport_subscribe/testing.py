@@ -15,12 +15,11 @@ API refuses it. See the sandbox README for the rest.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
 from . import _native
 from ._client import AsyncClient, Client
-from .models import Payment
+from .models import Payment, Schedule
 
 __all__ = ["Sandbox", "DECLINE_CARD", "AUTH_FAIL_CARD"]
 
@@ -73,7 +72,17 @@ class Sandbox:
 
     def ledger(self) -> List[Payment]:
         """Every payment record, in creation order."""
-        return [Payment._from_wire(p) for p in json.loads(self._native.ledger_json(), parse_float=Decimal)]
+        return self._native.ledger()
+
+    def schedules(self) -> List[Schedule]:
+        """Every schedule, in creation order, as ``get_schedule`` would return it now (due
+        schedules run first)."""
+        return self._native.schedules()
+
+    def exchanges(self) -> List[Dict[str, Any]]:
+        """The most recent API answers (at most 20 000), oldest first: method, route, path,
+        status, body, and fault (the injected fault's type, when one was)."""
+        return list(json.loads(self._native.exchanges_json()))
 
     def revoke_tokens(self) -> None:
         """Forget every issued token: the next call with one gets HTTP 401."""
@@ -96,6 +105,15 @@ class Sandbox:
         """Every webhook delivery attempt: url, body, content_type, status, error, attempt, at."""
         return list(json.loads(self._native.webhook_deliveries_json()))
 
+    def set_webhook_format(self, format: str) -> None:
+        """``"json"`` (the default) or ``"form"`` (``application/x-www-form-urlencoded``): the
+        body of webhooks queued from now on."""
+        self._native.set_webhook_format(format)
+
+    def set_webhook_retries(self, retries: int) -> None:
+        """How many more times a webhook queued from now on is sent after a failed attempt."""
+        self._native.set_webhook_retries(retries)
+
     def settle(self) -> None:
         """Wait until every webhook queued so far has been delivered (retries included): an
         approved ``pay_onetime`` / ``pay_again`` sends one in the background, as the live API does."""
@@ -114,6 +132,11 @@ class Sandbox:
 
     def clear_faults(self) -> None:
         self._native.clear_faults()
+
+    def fault_plan(self) -> Optional[Dict[str, Any]]:
+        """The fault plan in force, ``{"seed": ..., "rules": [...]}`` as set, or None."""
+        plan: Optional[Dict[str, Any]] = json.loads(self._native.fault_plan_json())
+        return plan
 
     def fault_counts(self) -> Dict[str, int]:
         """How many requests each fault type hit."""
