@@ -12,8 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple, Type
 
-import pytest
-
 import iamport_subscribe as iam
 from iamport_subscribe.testing import Sandbox
 
@@ -23,12 +21,6 @@ SCENARIO_DIR = Path(__file__).resolve().parent / "scenarios"
 # Binding gaps (issue 12), see tests/README.md: steps that fail only because of Python-side work
 # still to do, as (scenario name, step index). The next change to the binding empties this list.
 BINDING_GAPS: Dict[Tuple[str, int], str] = {}
-
-# Operations the Python binding does not have yet: a scenario that uses one is reported as skipped
-# (with this reason), not passed. Python's list_payments comes with the binding's rewrite (issue 15).
-MISSING_OPS: Dict[str, str] = {
-    "list_payments": "Client.list_payments (issue 15) is not in the Python binding yet",
-}
 
 ERROR_CLASSES: Dict[str, Type[iam.IamportError]] = {
     "InvalidRequest": iam.InvalidRequestError,
@@ -155,16 +147,13 @@ class Receiver:
 PY_NAMES = {"from": "from_"}
 # Error fields are core's snake_case names, which are Python's too.
 FIELD_CASE: Callable[[str], str] = lambda field: field
-LIST_OPS = {"list_schedules", "list_schedules_by_customer", "list_customer_payments"}
+LIST_OPS = {"list_schedules", "list_schedules_by_customer", "list_customer_payments", "list_payments"}
 
 
 Call = Callable[[str, Dict[str, Any]], Any]
 
 
 def run_scenario(name: str, scenario: Dict[str, Any], use_async: bool) -> None:
-    missing = sorted({MISSING_OPS[s["op"]] for s in scenario["steps"] if s["op"] in MISSING_OPS})
-    if missing:
-        pytest.skip(f"{name}: {'; '.join(missing)}")
     not_found = scenario.get("sandbox", {}).get("billing_key_not_found", "observed")
     with Sandbox(billing_key_not_found=not_found) as sandbox:
         call: Call
