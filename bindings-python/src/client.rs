@@ -10,7 +10,8 @@ use crate::runtime;
 use futures_util::{Stream, StreamExt};
 use iamport_subscribe::{
     CancelPaymentRequest, Client as Core, ClientBuilder, IssueBillingKeyRequest, PayAgainRequest,
-    PayOnetimeRequest, PaymentSorting, PaymentStatus, RequestOptions, RetryPolicy, ScheduleRequest, ScheduleStatus,
+    PayOnetimeRequest, PaymentSorting, PaymentStatus, RequestOptions, RetryPolicy, ScheduleRequest,
+    ScheduleStatus,
 };
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
