@@ -20,6 +20,7 @@ export type {
   ScheduleEntry,
   UnscheduleOptions,
   ListSchedulesOptions,
+  ListPaymentsOptions,
   FoundBillingKeys,
   FoundPayments,
   VerifiedWebhook,
@@ -185,6 +186,16 @@ export declare class Client {
     customerUid: string,
     options: native.ListSchedulesOptions,
   ): AsyncGenerator<native.Schedule, void, undefined>
+  /**
+   * Every payment in `status` (default: every status) found in `[from, to]` (both inclusive; each
+   * payment by the time of its status), in the order of `sorting` (default `-started`). `to`
+   * defaults to now by the API's clock, `from` to 90 days before `to`. Any range: a range longer
+   * than the API's 90-day window is read window by window, newest first for a descending
+   * sorting. Pages of 1000 are fetched one at a time, when the previous page has been read
+   * (`for await (const p of client.listPayments({ status: 'paid', from, to }))`). Bad options
+   * reject the first `next()` with `InvalidRequestError`, before anything is sent.
+   */
+  listPayments(options?: native.ListPaymentsOptions): AsyncGenerator<native.Payment, void, undefined>
   /** Every payment made with the billing key `customerUid`, newest first, pages fetched as they are read. */
   listCustomerPayments(customerUid: string): AsyncGenerator<native.Payment, void, undefined>
   /** Several billing keys at once; ids without a key are listed in `missing`. */

@@ -314,6 +314,22 @@ async function* paged(fetch) {
   }
 }
 
+/**
+ * The items of a listing read through a native cursor (`open()` makes it, or returns the
+ * refusal of its options): one native call per page, made only when the reader has taken every
+ * item of the previous page; an empty page ends it. The cursor is made at the first `next()`, so
+ * bad options reject there, as the other listings' do.
+ */
+async function* cursorPages(open) {
+  const cursor = open()
+  if (!(cursor instanceof native.NativePaymentListing)) throw thrown(cursor, cursorPages)
+  for (;;) {
+    const list = await run((id) => cursor.nextPage(id))
+    if (list.length === 0) return
+    yield* list
+  }
+}
+
 /** The listing options as they are now: every page is asked for with the same window. */
 function snapshot(options) {
   return typeof options === 'object' && options !== null && !Array.isArray(options) ? { ...options } : options
@@ -490,6 +506,12 @@ class Client {
     const client = this.#native
     const window = snapshot(options)
     return paged((page) => run((id) => client.listSchedulesByCustomerPage(id, customerUid, window, page)))
+  }
+
+  listPayments(options) {
+    const client = this.#native
+    const window = snapshot(options)
+    return cursorPages(() => client.listPayments(window))
   }
 
   listCustomerPayments(customerUid) {

@@ -18,6 +18,11 @@ export declare class NativeClient {
    * replaced.
    */
   withOptions(options: RequestOptions): NativeClient | NativeError
+  /**
+   * Payments by status over any range, as a cursor read a page at a time (nothing is
+   * sent before its first `nextPage`); the options refused before that.
+   */
+  listPayments(options?: ListPaymentsOptions): NativePaymentListing | NativeError
   payOnetime(id: number, request: PayOnetimeRequest): NativeError | null
   issueBillingKey(id: number, request: IssueBillingKeyRequest): NativeError | null
   getBillingKey(id: number, customerUid: string): NativeError | null
@@ -53,6 +58,15 @@ export declare class NativeClient {
 
 /** The completions of one JS realm's calls. */
 export declare class NativeDispatcher {}
+
+/** The native half of `client.listPayments`; iterate the listing instead. */
+export declare class NativePaymentListing {
+  /**
+   * Starts call `id`: the next page's payments (never empty), or an empty array once every
+   * payment was read. After an error the listing has ended (later pages are empty).
+   */
+  nextPage(id: number): null
+}
 
 /** The native half of the package's `Sandbox`; use `Sandbox` instead. */
 export declare class NativeSandbox {
@@ -397,6 +411,24 @@ export interface ListSchedulesOptions {
   to: Date | number
   /** Only schedules in this state. */
   status?: 'scheduled' | 'executed' | 'revoked' | (string & {})
+}
+
+/**
+ * What `listPayments` lists: payments in `status` found in `[from, to]`, in the order of
+ * `sorting`. Any range: a range longer than the API's 90 days is read window by window.
+ */
+export interface ListPaymentsOptions {
+  /**
+   * Only payments in this status (each found by the time of its status: `paidAt` for `paid`,
+   * `failedAt`, `cancelledAt`, `startedAt` for `ready`); default every status (`all`).
+   */
+  status?: 'ready' | 'paid' | 'failed' | 'cancelled' | (string & {})
+  /** A `Date` or unix seconds (inclusive); default 90 days before `to`. */
+  from?: Date | number
+  /** A `Date` or unix seconds (inclusive); default now by the API's clock. */
+  to?: Date | number
+  /** Default `-started` (most recently started first). */
+  sorting?: '-started' | 'started' | '-paid' | 'paid' | '-updated' | 'updated' | (string & {})
 }
 
 /** Settings of a `Client`. */

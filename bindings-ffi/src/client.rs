@@ -1,12 +1,12 @@
 //! The client object: core's `Client` behind an `Arc`, every operation as an async export.
 
 use crate::token::Foreign;
-use crate::{FoundBillingKeys, FoundPayments, IamportError, TokenProvider};
+use crate::{FoundBillingKeys, FoundPayments, IamportError, PaymentListing, TokenProvider};
 use iamport_subscribe::secret::ImpSecret;
 use iamport_subscribe::{
     BillingKey, CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
-    Payment, PaymentPage, PaymentStatus, RetryPolicy, Schedule, SchedulePage, ScheduleRequest,
-    ScheduleStatus, Timestamp, VerifiedWebhook,
+    Payment, PaymentPage, PaymentSorting, PaymentStatus, RetryPolicy, Schedule, SchedulePage,
+    ScheduleRequest, ScheduleStatus, Timestamp, VerifiedWebhook,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -376,6 +376,44 @@ impl Client {
             .inner
             .list_customer_payments_page(&customer_uid, page)
             .await?)
+    }
+
+    /// One page of the payments in `status` (null: every status) found in `[from, to]` (unix
+    /// seconds, both inclusive, at most 90 days apart); `limit` is 1 to 1000. `list_payments`
+    /// takes any range and reads every page.
+    #[uniffi::method(default(status = None, sorting = None, page = 1, limit = 1000))]
+    pub async fn list_payments_page(
+        &self,
+        status: Option<PaymentStatus>,
+        from: Timestamp,
+        to: Timestamp,
+        sorting: Option<PaymentSorting>,
+        page: u32,
+        limit: u32,
+    ) -> Result<PaymentPage, IamportError> {
+        Ok(self
+            .inner
+            .list_payments_page(status.as_ref(), from, to, sorting, page, limit)
+            .await?)
+    }
+
+    /// Every payment in `status` (null: every status) found in `[from, to]` (unix seconds, both
+    /// inclusive; `to` defaults to the API's now, `from` to 90 days before `to`), in the order of
+    /// `sorting` (default `-started`). Any range: one longer than the API's 90 days is read as
+    /// consecutive windows. The cursor behind Kotlin's `listPayments` Flow and Swift's
+    /// `listPayments` stream (use those): it requests nothing until read, and bad arguments throw
+    /// from the first read, before anything is sent.
+    #[uniffi::method(default(status = None, from = None, to = None, sorting = None))]
+    pub fn list_payments_cursor(
+        &self,
+        status: Option<PaymentStatus>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        sorting: Option<PaymentSorting>,
+    ) -> Arc<PaymentListing> {
+        Arc::new(PaymentListing::new(
+            self.inner.list_payments_in_pages(status, from, to, sorting),
+        ))
     }
 
     /// Several billing keys at once; ids without a key are listed in `missing`.

@@ -8,11 +8,13 @@
 use crate::convert::{self, given, invalid};
 use crate::dispatch::{Dispatcher, NativeDispatcher, pair};
 use crate::error::NativeError;
+use crate::listing::NativePaymentListing;
 use crate::options::{
-    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListSchedulesOptions, RequestOptions,
-    UnscheduleOptions,
+    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListPaymentsOptions, ListSchedulesOptions,
+    RequestOptions, UnscheduleOptions,
 };
 use crate::token::{JsTokenProvider, NativeToken};
+use futures_util::StreamExt;
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Shape, Ty};
 use iamport_subscribe::{PaymentStatus, Result};
@@ -30,6 +32,14 @@ const SCHEDULE_PAGE_SIZE: u32 = 1000;
 /// An error as the JS object the package's `fromNative` reads.
 pub(crate) fn error_value<'env>(env: &'env Env, e: core::Error) -> napi::Result<Unknown<'env>> {
     convert::write(env, &NativeError::from(e), NativeError::SHAPE)
+}
+
+/// A native object made from JS arguments, or the refusal of those arguments as JS data.
+fn made<'env, T>(env: &'env Env, result: Result<T>) -> napi::Result<Either<T, Unknown<'env>>> {
+    match result {
+        Ok(object) => Ok(Either::A(object)),
+        Err(e) => Ok(Either::B(error_value(env, e)?)),
+    }
 }
 
 /// A required string argument (`customerUid`, `impUid`, ...).
@@ -178,16 +188,14 @@ pub fn create_client<'env>(
         core::Client::builder_from_env().and_then(|b| o.apply(b))
     });
     // `build` creates the connection pool, which belongs to the runtime (`async_runtime`).
-    match builder.and_then(|(b, retry)| {
+    let client = builder.and_then(|(b, retry)| {
         Ok(NativeClient {
             inner: b.build()?,
             retry,
             dispatcher: dispatcher.handle(),
         })
-    }) {
-        Ok(client) => Ok(Either::A(client)),
-        Err(e) => Ok(Either::B(error_value(env, e)?)),
-    }
+    });
+    made(env, client)
 }
 
 impl NativeClient {
@@ -257,15 +265,37 @@ macro_rules! calls {
                     })
                     .and_then(|o| convert::read::<RequestOptions>(Some(o), "options", ""))
                     .and_then(|o| o.apply(&self.retry))
-                    .and_then(|(options, retry)| Ok((self.inner.with_options(options)?, retry)));
-                match read {
-                    Ok((inner, retry)) => Ok(Either::A(NativeClient {
-                        inner,
-                        retry,
-                        dispatcher: self.dispatcher.clone(),
-                    })),
-                    Err(e) => Ok(Either::B(error_value(env, e)?)),
-                }
+                    .and_then(|(options, retry)| {
+                        Ok(NativeClient {
+                            inner: self.inner.with_options(options)?,
+                            retry,
+                            dispatcher: self.dispatcher.clone(),
+                        })
+                    });
+                made(env, read)
+            }
+
+            /// Payments by status over any range, as a cursor read a page at a time (nothing is
+            /// sent before its first `nextPage`); the options refused before that.
+            #[napi(
+                catch_unwind,
+                ts_args_type = "options?: ListPaymentsOptions",
+                ts_return_type = "NativePaymentListing | NativeError"
+            )]
+            pub fn list_payments<'env>(
+                &self,
+                env: &'env Env,
+                options: Option<Unknown<'env>>,
+            ) -> napi::Result<Either<NativePaymentListing, Unknown<'env>>> {
+                let read = match given(options) {
+                    Some(o) => convert::read::<ListPaymentsOptions>(Some(o), "options", ""),
+                    None => Ok(ListPaymentsOptions::default()),
+                };
+                let listing = read.map(|o| {
+                    let pages = self.inner.list_payments_in_pages(o.status, o.from, o.to, o.sorting);
+                    NativePaymentListing::new(pages.boxed(), self.dispatcher.clone())
+                });
+                made(env, listing)
             }
 
             $(

@@ -13,6 +13,7 @@ mod client;
 mod convert;
 mod dispatch;
 mod error;
+mod listing;
 mod logging;
 mod options;
 mod sandbox;

@@ -540,6 +540,18 @@ impl Client {
         self.inner.tokens.get(self).await.map(|_| ())
     }
 
+    /// The API's clock now, read from a token grant asked for now (one `getToken`: a cached
+    /// grant's clock would be stale after a sandbox's clock was advanced); the local clock if
+    /// the grant gave none.
+    pub(crate) async fn server_now(&self) -> Result<i64> {
+        self.inner.tokens.renew(self).await?;
+        Ok(self.inner.tokens.server_now().unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        }))
+    }
+
     // -- pipeline --------------------------------------------------------------------------
 
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url> {
@@ -1274,6 +1286,18 @@ impl TokenCache {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
+        self.grant(client).await
+    }
+
+    /// Asks for a grant now, whatever the cache holds: the API answers the same token while it
+    /// is valid, and its clock's `now`.
+    async fn renew(&self, client: &Client) -> Result<CachedToken> {
+        let _refreshing = self.refresh.lock().await;
+        self.grant(client).await
+    }
+
+    /// `getToken` and caching its answer; callers hold the `refresh` lock.
+    async fn grant(&self, client: &Client) -> Result<CachedToken> {
         let asked_at = Instant::now();
         let grant = client.fetch_token().await?;
         *self
