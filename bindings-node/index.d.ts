@@ -46,6 +46,32 @@ export interface ClientOptions extends native.ClientOptions {
   impSecret: string
 }
 
+/** What a token provider returns: an access token and when it expires. */
+export interface ProvidedToken {
+  /** The access token (`access_token` of `POST /users/getToken`). */
+  accessToken: string
+  /** When it expires: unix seconds (`expired_at` of `POST /users/getToken`) or a Date. */
+  expiredAt: number | Date
+  /**
+   * The issuer's clock when it handed the token out (`now` of `POST /users/getToken`), if known:
+   * the lifetime is then `expiredAt - now`, whatever this machine's clock says.
+   */
+  now?: number | Date | null
+}
+
+/**
+ * Supplies access tokens instead of a key and secret: typically a request to the merchant's own
+ * backend, which holds the secret. Called when the client has no token, a minute before it
+ * expires and once more after a 401; concurrent calls share one. Whatever it throws rejects the
+ * call with `AuthenticationError` (anything token-shaped in the text masked).
+ */
+export type TokenProvider = () => ProvidedToken | Promise<ProvidedToken>
+
+/** Settings of a `Client` that takes its access tokens from a provider. */
+export interface TokenProviderClientOptions extends Omit<native.ClientOptions, 'impKey' | 'impSecret'> {
+  tokenProvider: TokenProvider
+}
+
 /** Settings of `Client.fromEnv`, besides what the environment gives. */
 export type ClientEnvOptions = Omit<native.ClientOptions, 'impKey' | 'impSecret' | 'baseUrl'>
 
@@ -93,8 +119,12 @@ export declare class Card {
  * the event loop; a failure rejects with an `IamportError` subclass.
  */
 export declare class Client {
-  /** @throws {InvalidRequestError} for a missing key or secret, a bad URL, tier or timeout. */
-  constructor(options: ClientOptions)
+  /**
+   * With `impKey` and `impSecret` (a server), or with a `tokenProvider` (anywhere the secret must
+   * not be).
+   * @throws {InvalidRequestError} for a missing key or secret, a bad URL, tier or timeout.
+   */
+  constructor(options: ClientOptions | TokenProviderClientOptions)
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options?: ClientEnvOptions): Client
   /** The API this client talks to; a user name and password in it are shown as `***`. */

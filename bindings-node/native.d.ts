@@ -143,12 +143,22 @@ export declare function checkCardDetails(details: CardDetails): NativeError | nu
 /**
  * Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
  * base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
- * and `options` has only the other settings.
+ * and `options` has only the other settings. With `tokenProvider` (`index.js`'s wrapper of the
+ * option of that name), access tokens come from it instead of a key and secret.
  */
-export declare function createClient(options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher): NativeClient | NativeError
+export declare function createClient(options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher, tokenProvider?: () => Promise<NativeToken>): NativeClient | NativeError
 
 /** Creates the dispatcher of this realm: `settle` is called with each batch of completions. */
 export declare function createDispatcher(settle: (batch: Array<unknown>) => void): NativeDispatcher
+
+/** What `index.js`'s wrapper of a token provider resolves to; not part of the package's API. */
+export interface NativeToken {
+  accessToken?: string
+  expiredAt?: number
+  now?: number
+  /** Set when the provider threw or returned something else than a token. */
+  error?: string
+}
 
 /**
  * Panics on purpose, synchronously or inside a spawned future: lets the package's tests show

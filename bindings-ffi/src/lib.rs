@@ -14,13 +14,19 @@ mod client;
 mod error;
 mod found;
 mod listing;
+#[cfg(feature = "sandbox")]
 mod sandbox;
+mod token;
 
 pub use client::{Client, ClientOptions, RequestOptions};
 pub use error::IamportError;
 pub use found::{FoundBillingKeys, FoundPayments};
 pub use listing::PaymentListing;
-pub use sandbox::{BillingKeyNotFound, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat};
+#[cfg(feature = "sandbox")]
+pub use sandbox::{
+    BillingKeyNotFound, Exchange, Sandbox, SandboxOptions, WebhookDelivery, WebhookFormat,
+};
+pub use token::{TokenProvider, TokenProviderError};
 
 uniffi::setup_scaffolding!("iamport_subscribe");
 

@@ -13,11 +13,14 @@ use crate::options::{
     ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListPaymentsOptions, ListSchedulesOptions,
     RequestOptions, UnscheduleOptions,
 };
+use crate::token::{JsTokenProvider, NativeToken};
 use futures_util::StreamExt;
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Shape, Ty};
 use iamport_subscribe::{PaymentStatus, Result};
-use napi::bindgen_prelude::{BufferSlice, Either, Env, FromNapiValue, Null, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{
+    BufferSlice, Either, Env, FromNapiValue, Function, Null, Promise, ToNapiValue, Unknown,
+};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
@@ -134,11 +137,12 @@ pub struct NativeClient {
 
 /// Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
 /// base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
-/// and `options` has only the other settings.
+/// and `options` has only the other settings. With `tokenProvider` (`index.js`'s wrapper of the
+/// option of that name), access tokens come from it instead of a key and secret.
 #[napi(
     catch_unwind,
     async_runtime,
-    ts_args_type = "options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher",
+    ts_args_type = "options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher, tokenProvider?: () => Promise<NativeToken>",
     ts_return_type = "NativeClient | NativeError"
 )]
 pub fn create_client<'env>(
@@ -146,18 +150,27 @@ pub fn create_client<'env>(
     options: Option<Unknown<'env>>,
     from_env: bool,
     dispatcher: &NativeDispatcher,
+    token_provider: Option<Function<'env, (), Promise<NativeToken>>>,
 ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
     let options = match given(options) {
         None if from_env => Ok(ClientOptions::default()),
         None => Err(invalid(
             "impKey",
-            "is required: new Client({ impKey, impSecret })",
+            "is required: new Client({ impKey, impSecret }) or new Client({ tokenProvider })",
         )),
         Some(o) => convert::read::<ClientOptions>(Some(o), "options", ""),
     };
+    let provider = token_provider
+        .as_ref()
+        .map(JsTokenProvider::new)
+        .transpose()?;
     let builder = options.and_then(|o| {
         if !from_env {
-            return o.apply(core::Client::builder());
+            let builder = match provider {
+                Some(p) => core::Client::builder().token_provider(p),
+                None => core::Client::builder(),
+            };
+            return o.apply(builder);
         }
         // The environment gives these.
         for (given, name) in [

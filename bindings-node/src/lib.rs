@@ -17,6 +17,7 @@ mod listing;
 mod logging;
 mod options;
 mod sandbox;
+mod token;
 mod types;
 
 use napi::bindgen_prelude::{Env, PromiseRaw};

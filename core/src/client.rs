@@ -9,6 +9,7 @@ use crate::requests::{
 use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
 use crate::rules;
 use crate::secret::{AccessToken, ImpSecret};
+use crate::token::{ProvidedToken, TokenProvider};
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::de::DeserializeOwned;
@@ -18,7 +19,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
 use url::Url;
 use zeroize::Zeroizing;
@@ -31,6 +32,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Refresh a token this long before the API says it expires.
 const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// The longest a token is trusted without asking again, whatever its expiry says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// `findAll` page size used when collecting every attempt of an order.
 const FIND_ALL_PAGE_SIZE: u32 = 100;
 
@@ -39,6 +42,7 @@ const FIND_ALL_PAGE_SIZE: u32 = 100;
 pub struct ClientBuilder {
     imp_key: Option<String>,
     imp_secret: Option<ImpSecret>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     base_url: String,
     tier: Option<String>,
     timeout: Duration,
@@ -52,6 +56,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("imp_key", &self.imp_key)
             .field("imp_secret", &self.imp_secret)
+            .field("token_provider", &self.token_provider.is_some())
             .field("base_url", &redact_url(&self.base_url))
             .field("tier", &self.tier)
             .field("timeout", &self.timeout)
@@ -67,6 +72,7 @@ impl Default for ClientBuilder {
         ClientBuilder {
             imp_key: None,
             imp_secret: None,
+            token_provider: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             tier: None,
             timeout: DEFAULT_TIMEOUT,
@@ -87,6 +93,14 @@ impl ClientBuilder {
     /// The REST API secret (`imp_secret`).
     pub fn imp_secret(mut self, imp_secret: impl Into<ImpSecret>) -> Self {
         self.imp_secret = Some(imp_secret.into());
+        self
+    }
+
+    /// Take access tokens from `provider` instead of fetching them with `imp_key` and
+    /// `imp_secret` (give one or the other): for clients that must not hold the secret, such as
+    /// an app on a device. See [`crate::token`].
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token_provider = Some(Arc::new(provider));
         self
     }
 
@@ -133,16 +147,33 @@ impl ClientBuilder {
     /// `Error::InvalidRequest` naming it (`imp_key`, `base_url`, `timeout`, `user_agent`,
     /// `max_retries`, ...); nothing is sent.
     pub fn build(self) -> Result<Client> {
-        let imp_key = self
-            .imp_key
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
-        rules::IMP_KEY.check(&imp_key)?;
-        let imp_secret = self
-            .imp_secret
-            .filter(|s| !s.expose_secret().trim().is_empty())
-            .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
-        rules::IMP_SECRET.check(imp_secret.expose_secret())?;
+        let credentials = match self.token_provider {
+            Some(provider) => {
+                if self.imp_key.is_some() || self.imp_secret.is_some() {
+                    return Err(Error::invalid(
+                        "token_provider",
+                        "replaces imp_key and imp_secret: give one or the other",
+                    ));
+                }
+                Credentials::Provider(provider)
+            }
+            None => {
+                let imp_key = self
+                    .imp_key
+                    .filter(|k| !k.trim().is_empty())
+                    .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
+                rules::IMP_KEY.check(&imp_key)?;
+                let imp_secret = self
+                    .imp_secret
+                    .filter(|s| !s.expose_secret().trim().is_empty())
+                    .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
+                rules::IMP_SECRET.check(imp_secret.expose_secret())?;
+                Credentials::Secret {
+                    imp_key,
+                    imp_secret,
+                }
+            }
+        };
         let base_url = parse_base_url(&self.base_url)?;
         let tier = match self.tier {
             None => None,
@@ -158,16 +189,18 @@ impl ClientBuilder {
         rules::check_timeout("connect_timeout", self.connect_timeout)?;
         rules::check_user_agent(&self.user_agent)?;
         self.retry.validate()?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .build()
-            // Every setting was checked above: what is left is the TLS stack failing to start.
-            .map_err(|e| Error::Network {
-                message: format!("could not create the HTTP client: {}", error_chain(&e)),
-                may_have_reached_server: false,
-            })?;
+        let http = tls_roots(
+            reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent),
+        )
+        .build()
+        // Every setting was checked above: what is left is the TLS stack failing to start.
+        .map_err(|e| Error::Network {
+            message: format!("could not create the HTTP client: {}", error_chain(&e)),
+            may_have_reached_server: false,
+        })?;
         Ok(Client {
             settings: Settings {
                 timeout: None,
@@ -176,8 +209,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                imp_key,
-                imp_secret,
+                credentials,
                 tier,
                 tokens: TokenCache::default(),
             }),
@@ -260,8 +292,7 @@ struct Answer {
 struct Inner {
     http: reqwest::Client,
     base_url: Url,
-    imp_key: String,
-    imp_secret: ImpSecret,
+    credentials: Credentials,
     tier: Option<HeaderValue>,
     tokens: TokenCache,
 }
@@ -270,11 +301,37 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url_redacted())
-            .field("imp_key", &self.inner.imp_key)
-            .field("imp_secret", &self.inner.imp_secret)
+            .field("credentials", &self.inner.credentials)
             .field("tier", &self.inner.tier)
             .field("retry", &self.settings.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// Where access tokens come from.
+enum Credentials {
+    /// `POST /users/getToken` with the REST API key and secret.
+    Secret {
+        imp_key: String,
+        imp_secret: ImpSecret,
+    },
+    /// The caller's function.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Secret {
+                imp_key,
+                imp_secret,
+            } => f
+                .debug_struct("Secret")
+                .field("imp_key", imp_key)
+                .field("imp_secret", imp_secret)
+                .finish(),
+            Credentials::Provider(_) => f.write_str("TokenProvider"),
+        }
     }
 }
 
@@ -862,14 +919,34 @@ impl Client {
         }
     }
 
+    /// A new token from the provider, or from `POST /users/getToken`.
+    async fn fetch_token(&self) -> Result<TokenGrant> {
+        match &self.inner.credentials {
+            Credentials::Secret {
+                imp_key,
+                imp_secret,
+            } => self.get_token(imp_key, imp_secret).await,
+            Credentials::Provider(provider) => {
+                let provided =
+                    provider
+                        .access_token()
+                        .await
+                        .map_err(|e| Error::Authentication {
+                            message: format!("the token provider failed: {e}"),
+                        })?;
+                grant_from_provider(provided)
+            }
+        }
+    }
+
     /// `POST /users/getToken`, repeated on transient failures (asking again is always safe: the
     /// API hands out the same token while it is valid).
-    async fn fetch_token(&self) -> Result<TokenGrant> {
+    async fn get_token(&self, imp_key: &str, imp_secret: &ImpSecret) -> Result<TokenGrant> {
         let url = self.url(&["users", "getToken"], &[])?;
         let body = encode_body(
             Some(&TokenRequest {
-                imp_key: &self.inner.imp_key,
-                imp_secret: &self.inner.imp_secret,
+                imp_key,
+                imp_secret,
             }),
             "request",
         )?;
@@ -976,6 +1053,59 @@ impl Client {
             }
         }
         result
+    }
+}
+
+/// A provider's token as a grant, checked: usable in a header and not yet expired.
+fn grant_from_provider(provided: ProvidedToken) -> Result<TokenGrant> {
+    let refuse = |what: &str| Error::Authentication {
+        message: format!("the token provider returned {what}"),
+    };
+    let token = provided.access_token.expose_secret();
+    if token.trim().is_empty() {
+        return Err(refuse("an empty access token"));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(refuse(
+            "an access token with characters a header cannot carry",
+        ));
+    }
+    let now = provided.now.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    });
+    if provided.expired_at > rules::MAX_TIMESTAMP {
+        return Err(refuse(
+            "an expiry after the year 9999: unix time is in seconds, not milliseconds",
+        ));
+    }
+    if provided.expired_at <= now {
+        return Err(refuse("an access token that has already expired"));
+    }
+    Ok(TokenGrant {
+        access_token: provided.access_token,
+        now,
+        expired_at: provided.expired_at,
+    })
+}
+
+/// The TLS roots of the HTTP client. By default reqwest's: the platform's verifier (the OS trust
+/// store). With the `webpki-roots` feature, a fixed copy of Mozilla's root store compiled in: on
+/// Android the platform verifier needs a JNI initialisation with the app's `Context`, which a
+/// library cannot do, so every TLS handshake there would fail (see `lib.rs`).
+fn tls_roots(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    #[cfg(feature = "webpki-roots")]
+    {
+        builder.tls_certs_only(
+            webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                .iter()
+                .filter_map(|der| reqwest::Certificate::from_der(der).ok()),
+        )
+    }
+    #[cfg(not(feature = "webpki-roots"))]
+    {
+        builder
     }
 }
 
@@ -1176,8 +1306,11 @@ impl TokenCache {
             .unwrap_or_else(PoisonError::into_inner) = Some((grant.now, Instant::now()));
         // Lifetime from the server's own clock (`expired_at - now`), so local clock skew does not
         // matter; counted from when we asked, to stay on the safe side.
-        let lifetime =
-            Duration::from_secs(u64::try_from(grant.expired_at - grant.now).unwrap_or(0));
+        // (At most a day: a provider may claim any expiry, and an Instant cannot hold every one.)
+        let lifetime = Duration::from_secs(
+            u64::try_from(grant.expired_at.saturating_sub(grant.now)).unwrap_or(0),
+        )
+        .min(MAX_TOKEN_LIFETIME);
         let margin = TOKEN_REFRESH_MARGIN.min(lifetime / 2);
         let cached = CachedToken {
             token: grant.access_token,
@@ -1229,6 +1362,21 @@ enum RefundOutcome {
     Done(Box<Payment>),
     NotDone,
     Unknown,
+}
+
+#[cfg(all(test, feature = "webpki-roots"))]
+mod webpki_roots_tests {
+    /// Every root of the compiled-in store is one reqwest takes (a root dropped silently would
+    /// fail TLS to the sites it anchors), and a client builds with them.
+    #[test]
+    fn every_fixed_root_parses_and_a_client_builds() {
+        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        assert!(roots.len() > 100, "{} roots", roots.len());
+        for der in roots {
+            assert!(reqwest::Certificate::from_der(der).is_ok());
+        }
+        assert!(super::tls_roots(reqwest::Client::builder()).build().is_ok());
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,16 @@
 //! # Ok(()) }
 //! ```
 
+// Android: reqwest's default TLS verifier (rustls-platform-verifier) needs a JNI initialisation
+// with the app's `Context` before the first handshake, which a library cannot do; without it
+// every HTTPS request fails on the device. Android builds therefore take the fixed root store
+// (`webpki-roots`), and a build without it cannot be produced.
+#[cfg(all(target_os = "android", not(feature = "webpki-roots")))]
+compile_error!(
+    "iamport-subscribe on Android needs the `webpki-roots` feature (a fixed root store): \
+     reqwest's platform verifier fails every TLS handshake there without a JNI initialisation"
+);
+
 // `derive(Shape)` names this crate by its path, from inside it too.
 #[cfg(feature = "shape")]
 extern crate self as iamport_subscribe;
@@ -48,6 +58,7 @@ mod schedule;
 pub mod secret;
 #[cfg(feature = "shape")]
 pub mod shape;
+pub mod token;
 mod webhook;
 
 pub use client::{
@@ -70,4 +81,5 @@ pub use rules::MAX_PAYMENTS_WINDOW_SECS;
 pub use rust_decimal::Decimal;
 pub use schedule::{Found, Schedule, ScheduleEntry, SchedulePage, ScheduleRequest, ScheduleStatus};
 pub use secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};
+pub use token::{ProvidedToken, TokenProvider, TokenProviderError};
 pub use webhook::VerifiedWebhook;
