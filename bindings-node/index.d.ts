@@ -20,6 +20,7 @@ export type {
   ScheduleEntry,
   UnscheduleOptions,
   ListSchedulesOptions,
+  ListPaymentsOptions,
   FoundBillingKeys,
   FoundPayments,
   VerifiedWebhook,
@@ -43,6 +44,32 @@ export interface ClientOptions extends native.ClientOptions {
   impKey: string
   /** The REST API secret (`imp_secret`). */
   impSecret: string
+}
+
+/** What a token provider returns: an access token and when it expires. */
+export interface ProvidedToken {
+  /** The access token (`access_token` of `POST /users/getToken`). */
+  accessToken: string
+  /** When it expires: unix seconds (`expired_at` of `POST /users/getToken`) or a Date. */
+  expiredAt: number | Date
+  /**
+   * The issuer's clock when it handed the token out (`now` of `POST /users/getToken`), if known:
+   * the lifetime is then `expiredAt - now`, whatever this machine's clock says.
+   */
+  now?: number | Date | null
+}
+
+/**
+ * Supplies access tokens instead of a key and secret: typically a request to the merchant's own
+ * backend, which holds the secret. Called when the client has no token, a minute before it
+ * expires and once more after a 401; concurrent calls share one. Whatever it throws rejects the
+ * call with `AuthenticationError` (anything token-shaped in the text masked).
+ */
+export type TokenProvider = () => ProvidedToken | Promise<ProvidedToken>
+
+/** Settings of a `Client` that takes its access tokens from a provider. */
+export interface TokenProviderClientOptions extends Omit<native.ClientOptions, 'impKey' | 'impSecret'> {
+  tokenProvider: TokenProvider
 }
 
 /** Settings of `Client.fromEnv`, besides what the environment gives. */
@@ -92,8 +119,12 @@ export declare class Card {
  * the event loop; a failure rejects with an `IamportError` subclass.
  */
 export declare class Client {
-  /** @throws {InvalidRequestError} for a missing key or secret, a bad URL, tier or timeout. */
-  constructor(options: ClientOptions)
+  /**
+   * With `impKey` and `impSecret` (a server), or with a `tokenProvider` (anywhere the secret must
+   * not be).
+   * @throws {InvalidRequestError} for a missing key or secret, a bad URL, tier or timeout.
+   */
+  constructor(options: ClientOptions | TokenProviderClientOptions)
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
   static fromEnv(options?: ClientEnvOptions): Client
   /** The API this client talks to; a user name and password in it are shown as `***`. */
@@ -155,6 +186,16 @@ export declare class Client {
     customerUid: string,
     options: native.ListSchedulesOptions,
   ): AsyncGenerator<native.Schedule, void, undefined>
+  /**
+   * Every payment in `status` (default: every status) found in `[from, to]` (both inclusive; each
+   * payment by the time of its status), in the order of `sorting` (default `-started`). `to`
+   * defaults to now by the API's clock, `from` to 90 days before `to`. Any range: a range longer
+   * than the API's 90-day window is read window by window, newest first for a descending
+   * sorting. Pages of 1000 are fetched one at a time, when the previous page has been read
+   * (`for await (const p of client.listPayments({ status: 'paid', from, to }))`). Bad options
+   * reject the first `next()` with `InvalidRequestError`, before anything is sent.
+   */
+  listPayments(options?: native.ListPaymentsOptions): AsyncGenerator<native.Payment, void, undefined>
   /** Every payment made with the billing key `customerUid`, newest first, pages fetched as they are read. */
   listCustomerPayments(customerUid: string): AsyncGenerator<native.Payment, void, undefined>
   /** Several billing keys at once; ids without a key are listed in `missing`. */

@@ -314,6 +314,22 @@ async function* paged(fetch) {
   }
 }
 
+/**
+ * The items of a listing read through a native cursor (`open()` makes it, or returns the
+ * refusal of its options): one native call per page, made only when the reader has taken every
+ * item of the previous page; an empty page ends it. The cursor is made at the first `next()`, so
+ * bad options reject there, as the other listings' do.
+ */
+async function* cursorPages(open) {
+  const cursor = open()
+  if (!(cursor instanceof native.NativePaymentListing)) throw thrown(cursor, cursorPages)
+  for (;;) {
+    const list = await run((id) => cursor.nextPage(id))
+    if (list.length === 0) return
+    yield* list
+  }
+}
+
 /** The listing options as they are now: every page is asked for with the same window. */
 function snapshot(options) {
   return typeof options === 'object' && options !== null && !Array.isArray(options) ? { ...options } : options
@@ -342,6 +358,48 @@ function created(result) {
  * The Iamport (PortOne V1) client. Every method returns a promise; the network calls run off the
  * event loop. Cheap to share: one access token and one connection pool per client.
  */
+/** A time of a provided token as unix seconds: a Date, or a number (checked by the native side). */
+function tokenSeconds(field, value) {
+  if (value instanceof Date) return Math.floor(value.getTime() / 1000)
+  if (typeof value === 'number') return value
+  throw new TypeError(`${field} must be unix seconds or a Date`)
+}
+
+/**
+ * The app's token provider as the native side calls it (src/token.rs): a function whose promise
+ * never rejects, resolving to the token with its times in seconds, or to the text of what went
+ * wrong (which the client reports as AuthenticationError, token-shaped parts masked).
+ */
+function tokenSource(provider) {
+  return () =>
+    Promise.resolve()
+      .then(() => provider())
+      .then((token) => {
+        if (token == null || typeof token !== 'object') {
+          throw new TypeError('it must return { accessToken, expiredAt } (or a promise of it)')
+        }
+        if (typeof token.accessToken !== 'string') throw new TypeError('accessToken must be a string')
+        return {
+          accessToken: token.accessToken,
+          expiredAt: tokenSeconds('expiredAt', token.expiredAt),
+          now: token.now == null ? undefined : tokenSeconds('now', token.now),
+        }
+      })
+      .catch((e) => ({ error: e instanceof Error ? e.message : String(e) }))
+}
+
+/** A new native client from `options`, with its `tokenProvider` (if any) given apart. */
+function createNative(options) {
+  if (options == null || typeof options !== 'object' || !('tokenProvider' in options)) {
+    return native.createClient(options, false, dispatcher)
+  }
+  const { tokenProvider, ...rest } = options
+  if (typeof tokenProvider !== 'function') {
+    throw invalid('tokenProvider', 'must be a function returning { accessToken, expiredAt }')
+  }
+  return native.createClient(rest, false, dispatcher, tokenSource(tokenProvider))
+}
+
 class Client {
   #native
 
@@ -349,7 +407,7 @@ class Client {
     this.#native =
       options != null && options[nativeClient] instanceof native.NativeClient
         ? options[nativeClient]
-        : created(native.createClient(options, false, dispatcher))
+        : created(createNative(options))
   }
 
   /** A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`. */
@@ -448,6 +506,12 @@ class Client {
     const client = this.#native
     const window = snapshot(options)
     return paged((page) => run((id) => client.listSchedulesByCustomerPage(id, customerUid, window, page)))
+  }
+
+  listPayments(options) {
+    const client = this.#native
+    const window = snapshot(options)
+    return cursorPages(() => client.listPayments(window))
   }
 
   listCustomerPayments(customerUid) {

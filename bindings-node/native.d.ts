@@ -18,6 +18,11 @@ export declare class NativeClient {
    * replaced.
    */
   withOptions(options: RequestOptions): NativeClient | NativeError
+  /**
+   * Payments by status over any range, as a cursor read a page at a time (nothing is
+   * sent before its first `nextPage`); the options refused before that.
+   */
+  listPayments(options?: ListPaymentsOptions): NativePaymentListing | NativeError
   payOnetime(id: number, request: PayOnetimeRequest): NativeError | null
   issueBillingKey(id: number, request: IssueBillingKeyRequest): NativeError | null
   getBillingKey(id: number, customerUid: string): NativeError | null
@@ -53,6 +58,15 @@ export declare class NativeClient {
 
 /** The completions of one JS realm's calls. */
 export declare class NativeDispatcher {}
+
+/** The native half of `client.listPayments`; iterate the listing instead. */
+export declare class NativePaymentListing {
+  /**
+   * Starts call `id`: the next page's payments (never empty), or an empty array once every
+   * payment was read. After an error the listing has ended (later pages are empty).
+   */
+  nextPage(id: number): null
+}
 
 /** The native half of the package's `Sandbox`; use `Sandbox` instead. */
 export declare class NativeSandbox {
@@ -129,12 +143,22 @@ export declare function checkCardDetails(details: CardDetails): NativeError | nu
 /**
  * Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
  * base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
- * and `options` has only the other settings.
+ * and `options` has only the other settings. With `tokenProvider` (`index.js`'s wrapper of the
+ * option of that name), access tokens come from it instead of a key and secret.
  */
-export declare function createClient(options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher): NativeClient | NativeError
+export declare function createClient(options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher, tokenProvider?: () => Promise<NativeToken>): NativeClient | NativeError
 
 /** Creates the dispatcher of this realm: `settle` is called with each batch of completions. */
 export declare function createDispatcher(settle: (batch: Array<unknown>) => void): NativeDispatcher
+
+/** What `index.js`'s wrapper of a token provider resolves to; not part of the package's API. */
+export interface NativeToken {
+  accessToken?: string
+  expiredAt?: number
+  now?: number
+  /** Set when the provider threw or returned something else than a token. */
+  error?: string
+}
 
 /**
  * Panics on purpose, synchronously or inside a spawned future: lets the package's tests show
@@ -387,6 +411,24 @@ export interface ListSchedulesOptions {
   to: Date | number
   /** Only schedules in this state. */
   status?: 'scheduled' | 'executed' | 'revoked' | (string & {})
+}
+
+/**
+ * What `listPayments` lists: payments in `status` found in `[from, to]`, in the order of
+ * `sorting`. Any range: a range longer than the API's 90 days is read window by window.
+ */
+export interface ListPaymentsOptions {
+  /**
+   * Only payments in this status (each found by the time of its status: `paidAt` for `paid`,
+   * `failedAt`, `cancelledAt`, `startedAt` for `ready`); default every status (`all`).
+   */
+  status?: 'ready' | 'paid' | 'failed' | 'cancelled' | (string & {})
+  /** A `Date` or unix seconds (inclusive); default 90 days before `to`. */
+  from?: Date | number
+  /** A `Date` or unix seconds (inclusive); default now by the API's clock. */
+  to?: Date | number
+  /** Default `-started` (most recently started first). */
+  sorting?: '-started' | 'started' | '-paid' | 'paid' | '-updated' | 'updated' | (string & {})
 }
 
 /** Settings of a `Client`. */

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeDispatcher = nativeBinding.NativeDispatcher
+module.exports.NativePaymentListing = nativeBinding.NativePaymentListing
 module.exports.NativeSandbox = nativeBinding.NativeSandbox
 module.exports.checkCardDetails = nativeBinding.checkCardDetails
 module.exports.createClient = nativeBinding.createClient

@@ -48,6 +48,7 @@ PARAM_TYPES = {
     "from_": "Union[int, datetime]",
     "to": "Union[int, datetime]",
     "body": "Union[bytes, str]",
+    "sorting": "str",
 }
 
 HEADER = """\

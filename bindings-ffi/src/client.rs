@@ -1,11 +1,12 @@
 //! The client object: core's `Client` behind an `Arc`, every operation as an async export.
 
-use crate::{FoundBillingKeys, FoundPayments, IamportError};
+use crate::token::Foreign;
+use crate::{FoundBillingKeys, FoundPayments, IamportError, PaymentListing, TokenProvider};
 use iamport_subscribe::secret::ImpSecret;
 use iamport_subscribe::{
     BillingKey, CancelPaymentRequest, IssueBillingKeyRequest, PayAgainRequest, PayOnetimeRequest,
-    Payment, PaymentPage, PaymentStatus, RetryPolicy, Schedule, SchedulePage, ScheduleRequest,
-    ScheduleStatus, Timestamp, VerifiedWebhook,
+    Payment, PaymentPage, PaymentSorting, PaymentStatus, RetryPolicy, Schedule, SchedulePage,
+    ScheduleRequest, ScheduleStatus, Timestamp, VerifiedWebhook,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,13 +15,16 @@ use std::time::Duration;
 // without the derive), which implements the FFI traits for core's tag only: reuse them here.
 uniffi::use_remote_type!(iamport_subscribe::PaymentPage);
 
-/// Client configuration. `imp_secret` prints as a mask.
+/// Client configuration. `imp_secret` prints as a mask. Give `imp_key` and `imp_secret` (a
+/// server), or neither and a token provider (`Client::with_token_provider`; an app on a device).
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct ClientOptions {
     /// The REST API key (`imp_key`).
-    pub imp_key: String,
-    /// The REST API secret (`imp_secret`).
-    pub imp_secret: ImpSecret,
+    #[uniffi(default)]
+    pub imp_key: Option<String>,
+    /// The REST API secret (`imp_secret`). Never in an app: use a token provider there.
+    #[uniffi(default)]
+    pub imp_secret: Option<ImpSecret>,
     /// Default `https://api.iamport.kr`; plain `http://` only for a loopback host (a sandbox).
     #[uniffi(default)]
     pub base_url: Option<String>,
@@ -65,6 +69,49 @@ pub struct RequestOptions {
     pub max_backoff: Option<Duration>,
 }
 
+impl Client {
+    fn build(
+        options: ClientOptions,
+        token_provider: Option<Arc<dyn TokenProvider>>,
+    ) -> Result<Arc<Self>, IamportError> {
+        let mut builder = iamport_subscribe::Client::builder();
+        if let Some(key) = options.imp_key {
+            builder = builder.imp_key(key);
+        }
+        if let Some(secret) = options.imp_secret {
+            builder = builder.imp_secret(secret);
+        }
+        if let Some(provider) = token_provider {
+            builder = builder.token_provider(Foreign(provider));
+        }
+        if let Some(url) = options.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(tier) = options.tier {
+            builder = builder.tier(tier);
+        }
+        if let Some(timeout) = options.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(timeout) = options.connect_timeout {
+            builder = builder.connect_timeout(timeout);
+        }
+        if let Some(user_agent) = options.user_agent {
+            builder = builder.user_agent(user_agent);
+        }
+        let retry = retry_policy(
+            &RetryPolicy::default(),
+            options.max_retries,
+            options.initial_backoff,
+            options.max_backoff,
+        );
+        Ok(Arc::new(Client {
+            inner: builder.retry_policy(retry.clone()).build()?,
+            retry,
+        }))
+    }
+}
+
 /// `base` with the given fields replaced.
 fn retry_policy(
     base: &RetryPolicy,
@@ -95,34 +142,18 @@ impl Client {
     /// A client with these options; a bad option is `InvalidRequest` naming it.
     #[uniffi::constructor]
     pub fn new(options: ClientOptions) -> Result<Arc<Self>, IamportError> {
-        let mut builder = iamport_subscribe::Client::builder()
-            .imp_key(options.imp_key)
-            .imp_secret(options.imp_secret);
-        if let Some(url) = options.base_url {
-            builder = builder.base_url(url);
-        }
-        if let Some(tier) = options.tier {
-            builder = builder.tier(tier);
-        }
-        if let Some(timeout) = options.timeout {
-            builder = builder.timeout(timeout);
-        }
-        if let Some(timeout) = options.connect_timeout {
-            builder = builder.connect_timeout(timeout);
-        }
-        if let Some(user_agent) = options.user_agent {
-            builder = builder.user_agent(user_agent);
-        }
-        let retry = retry_policy(
-            &RetryPolicy::default(),
-            options.max_retries,
-            options.initial_backoff,
-            options.max_backoff,
-        );
-        Ok(Arc::new(Client {
-            inner: builder.retry_policy(retry.clone()).build()?,
-            retry,
-        }))
+        Self::build(options, None)
+    }
+
+    /// A client that takes its access tokens from `token_provider` instead of fetching them with
+    /// a key and secret (leave `imp_key` and `imp_secret` unset in `options`): what an app on a
+    /// device uses, so that the secret stays on the merchant's server.
+    #[uniffi::constructor]
+    pub fn with_token_provider(
+        token_provider: Arc<dyn TokenProvider>,
+        options: ClientOptions,
+    ) -> Result<Arc<Self>, IamportError> {
+        Self::build(options, Some(token_provider))
     }
 
     /// A client from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and optional `IAMPORT_BASE_URL`.
@@ -345,6 +376,44 @@ impl Client {
             .inner
             .list_customer_payments_page(&customer_uid, page)
             .await?)
+    }
+
+    /// One page of the payments in `status` (null: every status) found in `[from, to]` (unix
+    /// seconds, both inclusive, at most 90 days apart); `limit` is 1 to 1000. `list_payments`
+    /// takes any range and reads every page.
+    #[uniffi::method(default(status = None, sorting = None, page = 1, limit = 1000))]
+    pub async fn list_payments_page(
+        &self,
+        status: Option<PaymentStatus>,
+        from: Timestamp,
+        to: Timestamp,
+        sorting: Option<PaymentSorting>,
+        page: u32,
+        limit: u32,
+    ) -> Result<PaymentPage, IamportError> {
+        Ok(self
+            .inner
+            .list_payments_page(status.as_ref(), from, to, sorting, page, limit)
+            .await?)
+    }
+
+    /// Every payment in `status` (null: every status) found in `[from, to]` (unix seconds, both
+    /// inclusive; `to` defaults to the API's now, `from` to 90 days before `to`), in the order of
+    /// `sorting` (default `-started`). Any range: one longer than the API's 90 days is read as
+    /// consecutive windows. The cursor behind Kotlin's `listPayments` Flow and Swift's
+    /// `listPayments` stream (use those): it requests nothing until read, and bad arguments throw
+    /// from the first read, before anything is sent.
+    #[uniffi::method(default(status = None, from = None, to = None, sorting = None))]
+    pub fn list_payments_cursor(
+        &self,
+        status: Option<PaymentStatus>,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+        sorting: Option<PaymentSorting>,
+    ) -> Arc<PaymentListing> {
+        Arc::new(PaymentListing::new(
+            self.inner.list_payments_in_pages(status, from, to, sorting),
+        ))
     }
 
     /// Several billing keys at once; ids without a key are listed in `missing`.

@@ -2,8 +2,8 @@
 //! test their billing code against real HTTP without the real API.
 
 use crate::{ClientOptions, IamportError};
-use iamport_subscribe::Payment;
 use iamport_subscribe::secret::ImpSecret;
+use iamport_subscribe::{Payment, Schedule};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -55,6 +55,37 @@ impl From<iamport_sandbox::WebhookDelivery> for WebhookDelivery {
             error: d.error,
             attempt: d.attempt,
             at: d.at,
+        }
+    }
+}
+
+/// One API answer recorded by the sandbox (`Sandbox.exchanges`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Exchange {
+    /// HTTP method of the request.
+    pub method: String,
+    /// Route template, as in the keys of `request_counts` (without the method).
+    pub route: String,
+    /// Request path, without the query.
+    pub path: String,
+    /// HTTP status of the answer; 0 when the connection was dropped without one.
+    pub status: u16,
+    /// The answer's JSON body as text. Under a fault: what was sent (the error envelope, or a
+    /// malformed or truncated body as a JSON string); `null` when the connection was dropped.
+    pub body_json: String,
+    /// The injected fault's type name (`"drop_after_commit"`, ...); null for a normal answer.
+    pub fault: Option<String>,
+}
+
+impl From<iamport_sandbox::Exchange> for Exchange {
+    fn from(e: iamport_sandbox::Exchange) -> Self {
+        Exchange {
+            method: e.method,
+            route: e.route,
+            path: e.path,
+            status: e.status,
+            body_json: e.body.to_string(),
+            fault: e.fault,
         }
     }
 }
@@ -182,8 +213,8 @@ impl Sandbox {
     /// Options for a `Client` of this sandbox.
     pub fn client_options(&self) -> ClientOptions {
         ClientOptions {
-            imp_key: self.imp_key.clone(),
-            imp_secret: self.imp_secret.clone(),
+            imp_key: Some(self.imp_key.clone()),
+            imp_secret: Some(self.imp_secret.clone()),
             base_url: Some(self.url.clone()),
             tier: None,
             timeout: None,
@@ -215,15 +246,18 @@ impl Sandbox {
             .as_ref()
             .map(|s| s.ledger())
             .unwrap_or_default();
-        rows.into_iter()
-            .map(|row| {
-                serde_json::from_value(row).map_err(|e| IamportError::Api {
-                    http_status: 200,
-                    code: None,
-                    message: format!("could not decode a sandbox ledger entry: {e}"),
-                })
-            })
-            .collect()
+        decode_rows(rows, "ledger entry")
+    }
+
+    /// Every schedule since start (or the last reset), in creation order, as `getSchedule` would
+    /// return it now (due schedules are run first).
+    pub fn schedules(&self) -> Result<Vec<Schedule>, IamportError> {
+        let rows = self
+            .server()
+            .as_ref()
+            .map(|s| s.schedules())
+            .unwrap_or_default();
+        decode_rows(rows, "schedule")
     }
 
     /// Delays every API answer from now on (for timeout tests).
@@ -269,6 +303,21 @@ impl Sandbox {
         }
     }
 
+    /// Extra delivery attempts of webhooks queued from now on, after a failed one (default 0).
+    pub fn set_webhook_retries(&self, retries: u32) {
+        if let Some(s) = self.server().as_ref() {
+            s.set_webhook_retries(retries);
+        }
+    }
+
+    /// The most recent API answers (at most 20 000), oldest first (empty once stopped).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.server()
+            .as_ref()
+            .map(|s| s.exchanges().into_iter().map(Into::into).collect())
+            .unwrap_or_default()
+    }
+
     /// Every webhook delivery attempt so far, oldest first (empty once stopped). Deliveries still
     /// queued are not there yet: `advance_clock` and `settle` wait for them.
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
@@ -311,6 +360,15 @@ impl Sandbox {
         }
     }
 
+    /// The fault plan in force as JSON (as `set_faults` takes it), or null.
+    pub fn fault_plan(&self) -> Option<String> {
+        self.server()
+            .as_ref()
+            .and_then(|s| s.fault_plan())
+            // A plan is plain data: serialising it cannot fail, and a failure would read as none.
+            .and_then(|plan| serde_json::to_string(&plan).ok())
+    }
+
     /// Faults injected under the current plan, by type name (`"drop_after_commit"`, ...); types
     /// never injected are absent (empty once stopped).
     pub fn fault_counts(&self) -> HashMap<String, u64> {
@@ -344,4 +402,20 @@ impl Sandbox {
             server.shutdown().await;
         }
     }
+}
+
+/// The sandbox's JSON rows as the API's records (the sandbox renders them as the API does).
+fn decode_rows<T: serde::de::DeserializeOwned>(
+    rows: Vec<serde_json::Value>,
+    what: &str,
+) -> Result<Vec<T>, IamportError> {
+    rows.into_iter()
+        .map(|row| {
+            serde_json::from_value(row).map_err(|e| IamportError::Api {
+                http_status: 200,
+                code: None,
+                message: format!("could not decode a sandbox {what}: {e}"),
+            })
+        })
+        .collect()
 }

@@ -8,14 +8,19 @@
 use crate::convert::{self, given, invalid};
 use crate::dispatch::{Dispatcher, NativeDispatcher, pair};
 use crate::error::NativeError;
+use crate::listing::NativePaymentListing;
 use crate::options::{
-    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListSchedulesOptions, RequestOptions,
-    UnscheduleOptions,
+    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListPaymentsOptions, ListSchedulesOptions,
+    RequestOptions, UnscheduleOptions,
 };
+use crate::token::{JsTokenProvider, NativeToken};
+use futures_util::StreamExt;
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Shape, Ty};
 use iamport_subscribe::{PaymentStatus, Result};
-use napi::bindgen_prelude::{BufferSlice, Either, Env, FromNapiValue, Null, ToNapiValue, Unknown};
+use napi::bindgen_prelude::{
+    BufferSlice, Either, Env, FromNapiValue, Function, Null, Promise, ToNapiValue, Unknown,
+};
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 use serde::Serialize;
@@ -27,6 +32,14 @@ const SCHEDULE_PAGE_SIZE: u32 = 1000;
 /// An error as the JS object the package's `fromNative` reads.
 pub(crate) fn error_value<'env>(env: &'env Env, e: core::Error) -> napi::Result<Unknown<'env>> {
     convert::write(env, &NativeError::from(e), NativeError::SHAPE)
+}
+
+/// A native object made from JS arguments, or the refusal of those arguments as JS data.
+fn made<'env, T>(env: &'env Env, result: Result<T>) -> napi::Result<Either<T, Unknown<'env>>> {
+    match result {
+        Ok(object) => Ok(Either::A(object)),
+        Err(e) => Ok(Either::B(error_value(env, e)?)),
+    }
 }
 
 /// A required string argument (`customerUid`, `impUid`, ...).
@@ -124,11 +137,12 @@ pub struct NativeClient {
 
 /// Creates a client, or says which setting is wrong. With `fromEnv`, the key, the secret and the
 /// base URL come from `IAMPORT_IMP_KEY`, `IAMPORT_IMP_SECRET` and (optional) `IAMPORT_BASE_URL`,
-/// and `options` has only the other settings.
+/// and `options` has only the other settings. With `tokenProvider` (`index.js`'s wrapper of the
+/// option of that name), access tokens come from it instead of a key and secret.
 #[napi(
     catch_unwind,
     async_runtime,
-    ts_args_type = "options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher",
+    ts_args_type = "options: ClientOptions | undefined, fromEnv: boolean, dispatcher: NativeDispatcher, tokenProvider?: () => Promise<NativeToken>",
     ts_return_type = "NativeClient | NativeError"
 )]
 pub fn create_client<'env>(
@@ -136,18 +150,27 @@ pub fn create_client<'env>(
     options: Option<Unknown<'env>>,
     from_env: bool,
     dispatcher: &NativeDispatcher,
+    token_provider: Option<Function<'env, (), Promise<NativeToken>>>,
 ) -> napi::Result<Either<NativeClient, Unknown<'env>>> {
     let options = match given(options) {
         None if from_env => Ok(ClientOptions::default()),
         None => Err(invalid(
             "impKey",
-            "is required: new Client({ impKey, impSecret })",
+            "is required: new Client({ impKey, impSecret }) or new Client({ tokenProvider })",
         )),
         Some(o) => convert::read::<ClientOptions>(Some(o), "options", ""),
     };
+    let provider = token_provider
+        .as_ref()
+        .map(JsTokenProvider::new)
+        .transpose()?;
     let builder = options.and_then(|o| {
         if !from_env {
-            return o.apply(core::Client::builder());
+            let builder = match provider {
+                Some(p) => core::Client::builder().token_provider(p),
+                None => core::Client::builder(),
+            };
+            return o.apply(builder);
         }
         // The environment gives these.
         for (given, name) in [
@@ -165,16 +188,14 @@ pub fn create_client<'env>(
         core::Client::builder_from_env().and_then(|b| o.apply(b))
     });
     // `build` creates the connection pool, which belongs to the runtime (`async_runtime`).
-    match builder.and_then(|(b, retry)| {
+    let client = builder.and_then(|(b, retry)| {
         Ok(NativeClient {
             inner: b.build()?,
             retry,
             dispatcher: dispatcher.handle(),
         })
-    }) {
-        Ok(client) => Ok(Either::A(client)),
-        Err(e) => Ok(Either::B(error_value(env, e)?)),
-    }
+    });
+    made(env, client)
 }
 
 impl NativeClient {
@@ -244,15 +265,37 @@ macro_rules! calls {
                     })
                     .and_then(|o| convert::read::<RequestOptions>(Some(o), "options", ""))
                     .and_then(|o| o.apply(&self.retry))
-                    .and_then(|(options, retry)| Ok((self.inner.with_options(options)?, retry)));
-                match read {
-                    Ok((inner, retry)) => Ok(Either::A(NativeClient {
-                        inner,
-                        retry,
-                        dispatcher: self.dispatcher.clone(),
-                    })),
-                    Err(e) => Ok(Either::B(error_value(env, e)?)),
-                }
+                    .and_then(|(options, retry)| {
+                        Ok(NativeClient {
+                            inner: self.inner.with_options(options)?,
+                            retry,
+                            dispatcher: self.dispatcher.clone(),
+                        })
+                    });
+                made(env, read)
+            }
+
+            /// Payments by status over any range, as a cursor read a page at a time (nothing is
+            /// sent before its first `nextPage`); the options refused before that.
+            #[napi(
+                catch_unwind,
+                ts_args_type = "options?: ListPaymentsOptions",
+                ts_return_type = "NativePaymentListing | NativeError"
+            )]
+            pub fn list_payments<'env>(
+                &self,
+                env: &'env Env,
+                options: Option<Unknown<'env>>,
+            ) -> napi::Result<Either<NativePaymentListing, Unknown<'env>>> {
+                let read = match given(options) {
+                    Some(o) => convert::read::<ListPaymentsOptions>(Some(o), "options", ""),
+                    None => Ok(ListPaymentsOptions::default()),
+                };
+                let listing = read.map(|o| {
+                    let pages = self.inner.list_payments_in_pages(o.status, o.from, o.to, o.sorting);
+                    NativePaymentListing::new(pages.boxed(), self.dispatcher.clone())
+                });
+                made(env, listing)
             }
 
             $(

@@ -13,9 +13,11 @@ mod client;
 mod convert;
 mod dispatch;
 mod error;
+mod listing;
 mod logging;
 mod options;
 mod sandbox;
+mod token;
 mod types;
 
 use napi::bindgen_prelude::{Env, PromiseRaw};

@@ -4,7 +4,9 @@
 use crate::convert::invalid;
 use iamport_subscribe as core;
 use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
-use iamport_subscribe::{Result, RetryPolicy, ScheduleStatus, Timestamp};
+use iamport_subscribe::{
+    PaymentSorting, PaymentStatus, Result, RetryPolicy, ScheduleStatus, Timestamp,
+};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -69,6 +71,22 @@ pub(crate) struct ListSchedulesOptions {
     pub to: Timestamp,
     /// Only schedules in this state.
     pub status: Option<ScheduleStatus>,
+}
+
+/// What `listPayments` lists: payments in `status` found in `[from, to]`, in the order of
+/// `sorting`. Any range: a range longer than the API's 90 days is read window by window.
+#[derive(Debug, Default, Deserialize, Shape)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListPaymentsOptions {
+    /// Only payments in this status (each found by the time of its status: `paidAt` for `paid`,
+    /// `failedAt`, `cancelledAt`, `startedAt` for `ready`); default every status (`all`).
+    pub status: Option<PaymentStatus>,
+    /// A `Date` or unix seconds (inclusive); default 90 days before `to`.
+    pub from: Option<Timestamp>,
+    /// A `Date` or unix seconds (inclusive); default now by the API's clock.
+    pub to: Option<Timestamp>,
+    /// Default `-started` (most recently started first).
+    pub sorting: Option<PaymentSorting>,
 }
 
 /// Billing keys looked up together: those found, and the ids without one.

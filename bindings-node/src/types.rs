@@ -5,8 +5,8 @@
 use crate::convert::camel;
 use crate::error::NativeError;
 use crate::options::{
-    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListSchedulesOptions, RequestOptions,
-    UnscheduleOptions,
+    ClientOptions, FOUND_BILLING_KEYS, FOUND_PAYMENTS, ListPaymentsOptions, ListSchedulesOptions,
+    RequestOptions, UnscheduleOptions,
 };
 use crate::sandbox::{EXCHANGE, SandboxOptions, WEBHOOK_DELIVERY};
 use iamport_subscribe as core;
@@ -36,6 +36,7 @@ fn declared() -> Vec<(&'static Struct, Way)> {
         core::ScheduleRequest::SHAPE,
         UnscheduleOptions::SHAPE,
         ListSchedulesOptions::SHAPE,
+        ListPaymentsOptions::SHAPE,
         ClientOptions::SHAPE,
         RequestOptions::SHAPE,
         SandboxOptions::SHAPE,

@@ -52,6 +52,7 @@ test('every declared input field is read, none is refused as unknown', async (t)
     ScheduleEntry: (key) => client.schedule({ customerUid: 'c', schedules: [{ ...entry, [key]: wrong }] }),
     UnscheduleOptions: (key) => client.unschedule(['o'], { [key]: wrong }),
     ListSchedulesOptions: (key) => client.listSchedules({ from: 1, to: 2, [key]: wrong }).next(),
+    ListPaymentsOptions: (key) => client.listPayments({ [key]: wrong }).next(),
   }
   for (const [type, use] of Object.entries(inputs)) {
     const fields = types[type]

@@ -119,6 +119,8 @@ function call(client, op, args) {
       return all(
         client.listSchedulesByCustomer(args.customer_uid, { from: args.from, to: args.to, status: args.status }),
       )
+    case 'list_payments':
+      return all(client.listPayments({ status: args.status, from: args.from, to: args.to, sorting: args.sorting }))
     case 'list_customer_payments':
       return all(client.listCustomerPayments(args.customer_uid))
     case 'get_billing_keys':

@@ -38,6 +38,7 @@ const OPERATIONS: &[(&str, Option<&str>, &str)] = &[
     ("list_schedules", None, "Iterator[Schedule]"),
     ("list_schedules_by_customer", None, "Iterator[Schedule]"),
     ("list_customer_payments", None, "Iterator[Payment]"),
+    ("list_payments", None, "Iterator[Payment]"),
 ];
 
 fn ty(t: &Ty) -> Value {

@@ -147,7 +147,7 @@ class Receiver:
 PY_NAMES = {"from": "from_"}
 # Error fields are core's snake_case names, which are Python's too.
 FIELD_CASE: Callable[[str], str] = lambda field: field
-LIST_OPS = {"list_schedules", "list_schedules_by_customer", "list_customer_payments"}
+LIST_OPS = {"list_schedules", "list_schedules_by_customer", "list_customer_payments", "list_payments"}
 
 
 Call = Callable[[str, Dict[str, Any]], Any]

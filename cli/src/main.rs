@@ -6,6 +6,7 @@ mod demo;
 mod ops;
 mod output;
 mod prompt;
+mod reconcile;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use iamport_sandbox::Sandbox;
@@ -24,6 +25,8 @@ Examples:
   iamport payments cancel imps_123456789012 --amount 5000 --checksum 9900 --reason \"partial\"
   iamport schedules list --from 2026-12-01 --to 2027-01-01 --status scheduled
   iamport bill plan.csv --concurrency 32 --rate 100
+  iamport reconcile plan.results.csv --from 2026-11-01 --to 2026-11-30
+  iamport payments list --status paid --from 2026-01-01 --to 2026-12-31 --json
   iamport completions bash > /etc/bash_completion.d/iamport
   iamport demo                                   the seed flows against an embedded sandbox
 
@@ -36,7 +39,8 @@ Exit codes:
   1 other failure (I/O, ...)      6 duplicate order (merchant_uid already paid)
   2 invalid usage or input        7 other API error
   3 authentication failed         8 network error or timeout
-  4 not found                     9 outcome unknown / `bill` rows left unresolved";
+  4 not found                     9 outcome unknown / `bill` rows left unresolved
+                                 10 `reconcile`: the run and Iamport's records differ";
 
 #[derive(Parser)]
 #[command(
@@ -90,7 +94,7 @@ enum Command {
     /// Billing keys: look up, issue from card data typed at a prompt, delete.
     #[command(subcommand)]
     BillingKeys(ops::BillingKeysCommand),
-    /// Payments: look up by imp_uid or merchant_uid, refund.
+    /// Payments: look up by imp_uid or merchant_uid, list by status over a time range, refund.
     #[command(subcommand)]
     Payments(ops::PaymentsCommand),
     /// Scheduled charges: list, look up, revoke.
@@ -100,6 +104,9 @@ enum Command {
     Charge(ops::ChargeArgs),
     /// The monthly billing run: charge every row of a CSV plan once, resumably.
     Bill(bill::BillArgs),
+    /// Prove a billing run against Iamport's records: one paid payment of the right amount per
+    /// charged row; rows with none, second charges, strays, other amounts and refunds listed.
+    Reconcile(reconcile::ReconcileArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
     /// Run the seed documents' four flows for nice and daou, plus a declined charge and refunds.
@@ -238,6 +245,7 @@ async fn run(cli: Cli) -> ExitCode {
         } => return run_sandbox(port, sandbox_imp_key, sandbox_imp_secret).await,
         Command::Completions { .. } => return ExitCode::SUCCESS,
         Command::Bill(args) => bill::run(&global, args).await,
+        Command::Reconcile(args) => reconcile::run(&global, args).await,
         other => match global.connect().await {
             Ok(conn) => match other {
                 Command::Token => ops::token(&conn).await,

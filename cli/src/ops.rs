@@ -1,10 +1,10 @@
 //! The operations commands: one API call each (or a lazy listing), a table or `--json`.
 
 use clap::{Args, Subcommand};
-use futures_util::TryStreamExt;
+use futures_util::{StreamExt, TryStreamExt};
 use iamport_subscribe::{
     Amount, Birth, CancelPaymentRequest, CardDetails, CardNumber, Expiry, IssueBillingKeyRequest,
-    PayAgainRequest, PaymentStatus, Pg, Pwd2Digit, ScheduleStatus,
+    PayAgainRequest, PaymentSorting, PaymentStatus, Pg, Pwd2Digit, ScheduleStatus,
 };
 
 use crate::Connection;
@@ -59,6 +59,28 @@ pub enum PaymentsCommand {
         /// Every attempt, not only the latest.
         #[arg(long)]
         all: bool,
+    },
+    /// List payments by status in a time range of any length (read in the API's 90-day windows,
+    /// page by page). Each payment is found by the time of its status: paid_at, failed_at,
+    /// cancelled_at (started_at for ready); with `all`, each by its own.
+    List {
+        /// all, paid, failed, cancelled, ready.
+        #[arg(long, default_value = "all")]
+        status: String,
+        /// Start, inclusive: YYYY-MM-DD (midnight, Korean time), RFC 3339, or Unix seconds.
+        /// Default: 90 days before --to.
+        #[arg(long, value_parser = parse_time)]
+        from: Option<i64>,
+        /// End, inclusive: a date means the end of that day (Korean time). Default: now.
+        #[arg(long, value_parser = parse_end_time)]
+        to: Option<i64>,
+        /// -started (default: most recently started first), started, -paid, paid, -updated,
+        /// updated.
+        #[arg(long, allow_hyphen_values = true)]
+        sorting: Option<String>,
+        /// Stop after this many payments.
+        #[arg(long, value_name = "N")]
+        max: Option<u64>,
     },
     /// Refund a payment fully, or partly with --amount (give --checksum to make a repeat safe).
     Cancel {
@@ -126,7 +148,7 @@ pub struct ChargeArgs {
 }
 
 /// `YYYY-MM-DD` (midnight, Korean time), RFC 3339, or Unix seconds.
-fn parse_time(text: &str) -> Result<i64, String> {
+pub fn parse_time(text: &str) -> Result<i64, String> {
     let text = text.trim();
     if let Ok(secs) = text.parse::<i64>() {
         return Ok(secs);
@@ -145,6 +167,14 @@ fn parse_time(text: &str) -> Result<i64, String> {
     Err(format!(
         "expected YYYY-MM-DD, an RFC 3339 time or Unix seconds, got {text:?}"
     ))
+}
+
+/// The end of a range that includes its end: as [`parse_time`], but a bare date is the last
+/// second of that day (`--to 2026-11-30` includes November 30th).
+pub fn parse_end_time(text: &str) -> Result<i64, String> {
+    let start = parse_time(text)?;
+    let is_date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok();
+    Ok(if is_date { start + 86_400 - 1 } else { start })
 }
 
 fn now() -> i64 {
@@ -290,6 +320,36 @@ pub async fn payments(conn: &Connection, command: PaymentsCommand) -> Result<(),
                 show(conn, &p, output::payment_table)?;
             }
         }
+        PaymentsCommand::List {
+            status,
+            from,
+            to,
+            sorting,
+            max,
+        } => {
+            let sorting = sorting.map(|s| s.parse::<PaymentSorting>()).transpose()?;
+            let status = match status.as_str() {
+                "all" => None,
+                s => Some(PaymentStatus::from(s)),
+            };
+            let payments = client
+                .list_payments(status, from, to, sorting)
+                .take(max.map_or(usize::MAX, |m| usize::try_from(m).unwrap_or(usize::MAX)));
+            let mut payments = std::pin::pin!(payments);
+            if conn.json {
+                // Streamed: a listing of any length is never held in memory.
+                let mut out = output::JsonList::default();
+                while let Some(p) = payments.try_next().await? {
+                    out.push(&p)?;
+                }
+                out.finish();
+                println!();
+            } else {
+                let list: Vec<_> = payments.try_collect().await?;
+                println!("{}", output::payments_table(&list));
+                println!("{} payment(s)", list.len());
+            }
+        }
         PaymentsCommand::Cancel {
             imp_uid,
             merchant_uid,
@@ -411,4 +471,25 @@ pub async fn ensure_sandbox_key(conn: &Connection, customer_uid: &str) -> Result
     };
     conn.client.issue_billing_key(&request).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_ends_a_range_at_the_end_of_its_day_in_korean_time() {
+        let start = parse_time("2026-11-30");
+        assert_eq!(start, parse_time("2026-11-30T00:00:00+09:00"));
+        assert_eq!(
+            parse_end_time("2026-11-30"),
+            parse_time("2026-12-01").map(|t| t - 1)
+        );
+        assert_eq!(parse_end_time("1700000000"), Ok(1_700_000_000));
+        assert_eq!(
+            parse_end_time("2026-11-30T12:00:00Z"),
+            parse_time("2026-11-30T12:00:00Z")
+        );
+        assert!(parse_end_time("November").is_err());
+    }
 }

@@ -16,6 +16,8 @@ pub mod code {
     pub const API: u8 = 7;
     pub const NETWORK: u8 = 8;
     pub const UNRESOLVED: u8 = 9;
+    /// `reconcile`: the run and Iamport's records differ.
+    pub const DIFFERS: u8 = 10;
 }
 
 /// How a command ended when it did not succeed: the exit code, a message for stderr, and what
@@ -115,6 +117,35 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), Exit> {
         .map_err(|e| Exit::failure(format!("cannot write JSON: {e}")))?;
     println!("{text}");
     Ok(())
+}
+
+/// A JSON array written to stdout one item at a time (for listings that are not held in
+/// memory): `[`, the items, then `]` from [`JsonList::finish`].
+#[derive(Debug, Default)]
+pub struct JsonList {
+    count: u64,
+}
+
+impl JsonList {
+    pub fn push<T: Serialize + ?Sized>(&mut self, item: &T) -> Result<(), Exit> {
+        let text = serde_json::to_string(item)
+            .map_err(|e| Exit::failure(format!("cannot write JSON: {e}")))?;
+        let sep = if self.count == 0 { "[\n  " } else { ",\n  " };
+        print!("{sep}{text}");
+        self.count += 1;
+        Ok(())
+    }
+
+    /// Closes the array (an empty one is `[]`), without a newline; returns how many items it
+    /// holds.
+    pub fn finish(self) -> u64 {
+        if self.count == 0 {
+            print!("[]");
+        } else {
+            print!("\n]");
+        }
+        self.count
+    }
 }
 
 /// Unix seconds as `2026-11-22 09:30:00 UTC` (empty when absent or zero).

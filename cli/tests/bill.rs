@@ -6,77 +6,12 @@ mod common;
 use std::collections::HashMap;
 use std::path::Path;
 
-use common::{TestResult, command, iamport};
-use iamport_sandbox::{Fault, FaultPlan, FaultRule, Sandbox};
-use iamport_subscribe::{CardDetails, Client, IssueBillingKeyRequest};
+use common::{CUSTOMERS, TestResult, command, declines, faults, iamport, setup_customers};
+use iamport_sandbox::Sandbox;
 use rand::{Rng, SeedableRng};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const ROWS: usize = 2000;
-const CUSTOMERS: usize = 100;
-
-/// Every 10th customer's card is declined.
-fn declines(customer: usize) -> bool {
-    customer % 10 == 3
-}
-
-async fn setup_customers(sandbox: &Sandbox) -> TestResult {
-    let client = Client::builder()
-        .imp_key(sandbox.imp_key())
-        .imp_secret(sandbox.imp_secret())
-        .base_url(sandbox.url())
-        .build()?;
-    for c in 0..CUSTOMERS {
-        let card = if declines(c) {
-            "4000-0000-0000-0002"
-        } else {
-            "4111-1111-1111-1111"
-        };
-        client
-            .issue_billing_key(&IssueBillingKeyRequest {
-                customer_uid: format!("cust-{c}"),
-                card: CardDetails::new(card, "2099-12"),
-                ..Default::default()
-            })
-            .await?;
-    }
-    Ok(())
-}
-
-fn write_plan(path: &Path) -> std::io::Result<()> {
-    let mut text = String::from("customer_uid,merchant_uid,amount,name\n");
-    for r in 0..ROWS {
-        text.push_str(&format!(
-            "cust-{},nov-{r},{},\"Plan, monthly\"\n",
-            r % CUSTOMERS,
-            1000 + r
-        ));
-    }
-    std::fs::write(path, text)
-}
-
-/// About a fifth of all requests faulted, every kind of fault.
-fn faults(seed: u64) -> FaultPlan {
-    let kinds = [
-        Fault::Latency { ms: 30 },
-        Fault::ServerError { status: 503 },
-        Fault::TooManyRequests {
-            retry_after_secs: 0,
-        },
-        Fault::MalformedBody,
-        Fault::TruncatedBody,
-        Fault::DropBeforeCommit,
-        Fault::DropAfterCommit,
-        Fault::TokenExpired,
-    ];
-    FaultPlan::new(
-        seed,
-        kinds
-            .into_iter()
-            .map(|f| FaultRule::new("*", 0.028, f))
-            .collect(),
-    )
-}
 
 enum Ended {
     Killed,
@@ -141,7 +76,7 @@ async fn killed_three_times_and_resumed_charges_every_row_exactly_once() -> Test
     let sandbox = Sandbox::start().await?;
     setup_customers(&sandbox).await?;
     let dir = tempfile::tempdir()?;
-    write_plan(&dir.path().join("plan.csv"))?;
+    common::write_plan(&dir.path().join("plan.csv"), ROWS)?;
     sandbox.set_faults(faults(seed));
 
     // Each run prints a progress line per percent of the plan finished: kill at a random one.

@@ -395,3 +395,105 @@ async fn embedded_sandbox_help_and_completions() -> TestResult {
     assert_eq!(bad.code, 2, "{bad:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn payments_list_by_status_over_more_than_90_days() -> TestResult {
+    let sandbox = Sandbox::start().await?;
+    let api = client(&sandbox).await?;
+    for (customer, card) in [
+        ("c-ok", "4111-1111-1111-1111"),
+        ("c-no", "4000-0000-0000-0002"),
+    ] {
+        api.issue_billing_key(&iamport_subscribe::IssueBillingKeyRequest {
+            customer_uid: customer.into(),
+            card: CardDetails::new(card, "2099-12"),
+            ..Default::default()
+        })
+        .await?;
+    }
+    let charge = |customer: &'static str, order: &'static str| {
+        let api = api.clone();
+        async move {
+            api.pay_again(&iamport_subscribe::PayAgainRequest {
+                customer_uid: customer.into(),
+                merchant_uid: order.into(),
+                amount: 1000.into(),
+                ..Default::default()
+            })
+            .await
+        }
+    };
+    let start = sandbox.now().to_string();
+    charge("c-ok", "p-old").await?;
+    sandbox.advance_clock(std::time::Duration::from_secs(120 * 86_400));
+    charge("c-ok", "p-new").await?;
+    assert!(charge("c-no", "p-declined").await.is_err());
+    let now = sandbox.now().to_string();
+
+    let orders = |out: &common::Out| -> Vec<String> {
+        out.json()
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["merchant_uid"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let range = ["--from", start.as_str(), "--to", now.as_str()];
+    let list = |extra: &[&str]| {
+        let mut args = vec!["payments", "list", "--json"];
+        args.extend_from_slice(extra);
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        let sandbox = &sandbox;
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            iamport(sandbox, &args).await
+        }
+    };
+    let paid = list(&[&["--status", "paid"][..], &range].concat()).await?;
+    assert_eq!(paid.code, 0, "{paid:?}");
+    assert_eq!(orders(&paid), ["p-new", "p-old"], "newest first");
+    let oldest_first =
+        list(&[&["--status", "paid", "--sorting", "paid"][..], &range].concat()).await?;
+    assert_eq!(orders(&oldest_first), ["p-old", "p-new"]);
+    let newest_paid =
+        list(&[&["--status", "paid", "--sorting", "-paid"][..], &range].concat()).await?;
+    assert_eq!(orders(&newest_paid), ["p-new", "p-old"]);
+    let failed = list(&[&["--status", "failed"][..], &range].concat()).await?;
+    assert_eq!(orders(&failed), ["p-declined"]);
+    assert_eq!(failed.json()[0]["status"], "failed");
+    let all = list(&range).await?;
+    assert_eq!(all.json().as_array().map(Vec::len), Some(3));
+    let one = list(&[&["--max", "1"][..], &range].concat()).await?;
+    assert_eq!(one.json().as_array().map(Vec::len), Some(1));
+    // Without a range: the last 90 days.
+    let recent = list(&["--status", "paid"]).await?;
+    assert_eq!(orders(&recent), ["p-new"]);
+    let none = list(&["--status", "cancelled"]).await?;
+    assert_eq!((none.code, none.stdout.trim()), (0, "[]"));
+
+    let table = iamport(&sandbox, &[&["payments", "list"][..], &range].concat()).await?;
+    assert_eq!(table.code, 0, "{table:?}");
+    assert!(
+        table.stdout.contains("p-old") && table.stdout.contains("3 payment(s)"),
+        "{table:?}"
+    );
+
+    let before = sandbox.total_requests();
+    for (args, field) in [
+        (vec!["payments", "list", "--status", "refunded"], "status"),
+        (vec!["payments", "list", "--sorting", "newest"], "sorting"),
+        (
+            vec!["payments", "list", "--from", &now, "--to", &start],
+            "to",
+        ),
+    ] {
+        let out = iamport(&sandbox, &args).await?;
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(
+            out.stderr.contains(&format!("invalid request: {field}")),
+            "{out:?}"
+        );
+    }
+    assert_eq!(sandbox.total_requests(), before, "nothing sent");
+    Ok(())
+}

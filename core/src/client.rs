@@ -9,6 +9,7 @@ use crate::requests::{
 use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
 use crate::rules;
 use crate::secret::{AccessToken, ImpSecret};
+use crate::token::{ProvidedToken, TokenProvider};
 use crate::transport::Transport;
 use http::Method;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
@@ -19,7 +20,7 @@ use std::fmt;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tracing::Instrument;
 use url::Url;
 use zeroize::Zeroizing;
@@ -32,6 +33,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Refresh a token this long before the API says it expires.
 const TOKEN_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+/// The longest a token is trusted without asking again, whatever its expiry says.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// `findAll` page size used when collecting every attempt of an order.
 const FIND_ALL_PAGE_SIZE: u32 = 100;
 
@@ -40,6 +43,7 @@ const FIND_ALL_PAGE_SIZE: u32 = 100;
 pub struct ClientBuilder {
     imp_key: Option<String>,
     imp_secret: Option<ImpSecret>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     base_url: String,
     tier: Option<String>,
     timeout: Duration,
@@ -53,6 +57,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("imp_key", &self.imp_key)
             .field("imp_secret", &self.imp_secret)
+            .field("token_provider", &self.token_provider.is_some())
             .field("base_url", &redact_url(&self.base_url))
             .field("tier", &self.tier)
             .field("timeout", &self.timeout)
@@ -68,6 +73,7 @@ impl Default for ClientBuilder {
         ClientBuilder {
             imp_key: None,
             imp_secret: None,
+            token_provider: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             tier: None,
             timeout: DEFAULT_TIMEOUT,
@@ -88,6 +94,14 @@ impl ClientBuilder {
     /// The REST API secret (`imp_secret`).
     pub fn imp_secret(mut self, imp_secret: impl Into<ImpSecret>) -> Self {
         self.imp_secret = Some(imp_secret.into());
+        self
+    }
+
+    /// Take access tokens from `provider` instead of fetching them with `imp_key` and
+    /// `imp_secret` (give one or the other): for clients that must not hold the secret, such as
+    /// an app on a device. See [`crate::token`].
+    pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.token_provider = Some(Arc::new(provider));
         self
     }
 
@@ -134,16 +148,33 @@ impl ClientBuilder {
     /// `Error::InvalidRequest` naming it (`imp_key`, `base_url`, `timeout`, `user_agent`,
     /// `max_retries`, ...); nothing is sent.
     pub fn build(self) -> Result<Client> {
-        let imp_key = self
-            .imp_key
-            .filter(|k| !k.trim().is_empty())
-            .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
-        rules::IMP_KEY.check(&imp_key)?;
-        let imp_secret = self
-            .imp_secret
-            .filter(|s| !s.expose_secret().trim().is_empty())
-            .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
-        rules::IMP_SECRET.check(imp_secret.expose_secret())?;
+        let credentials = match self.token_provider {
+            Some(provider) => {
+                if self.imp_key.is_some() || self.imp_secret.is_some() {
+                    return Err(Error::invalid(
+                        "token_provider",
+                        "replaces imp_key and imp_secret: give one or the other",
+                    ));
+                }
+                Credentials::Provider(provider)
+            }
+            None => {
+                let imp_key = self
+                    .imp_key
+                    .filter(|k| !k.trim().is_empty())
+                    .ok_or_else(|| Error::invalid("imp_key", "is required"))?;
+                rules::IMP_KEY.check(&imp_key)?;
+                let imp_secret = self
+                    .imp_secret
+                    .filter(|s| !s.expose_secret().trim().is_empty())
+                    .ok_or_else(|| Error::invalid("imp_secret", "is required"))?;
+                rules::IMP_SECRET.check(imp_secret.expose_secret())?;
+                Credentials::Secret {
+                    imp_key,
+                    imp_secret,
+                }
+            }
+        };
         let base_url = parse_base_url(&self.base_url)?;
         let tier = match self.tier {
             None => None,
@@ -180,8 +211,7 @@ impl ClientBuilder {
                 http,
                 timeout: self.timeout,
                 base_url,
-                imp_key,
-                imp_secret,
+                credentials,
                 tier,
                 tokens: TokenCache::default(),
                 routes,
@@ -289,8 +319,7 @@ struct Inner {
     /// Total time for one exchange, unless a call's options say otherwise.
     timeout: Duration,
     base_url: Url,
-    imp_key: String,
-    imp_secret: ImpSecret,
+    credentials: Credentials,
     tier: Option<HeaderValue>,
     tokens: TokenCache,
     routes: Routes,
@@ -300,11 +329,37 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.base_url_redacted())
-            .field("imp_key", &self.inner.imp_key)
-            .field("imp_secret", &self.inner.imp_secret)
+            .field("credentials", &self.inner.credentials)
             .field("tier", &self.inner.tier)
             .field("retry", &self.settings.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// Where access tokens come from.
+enum Credentials {
+    /// `POST /users/getToken` with the REST API key and secret.
+    Secret {
+        imp_key: String,
+        imp_secret: ImpSecret,
+    },
+    /// The caller's function.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Secret {
+                imp_key,
+                imp_secret,
+            } => f
+                .debug_struct("Secret")
+                .field("imp_key", imp_key)
+                .field("imp_secret", imp_secret)
+                .finish(),
+            Credentials::Provider(_) => f.write_str("TokenProvider"),
+        }
     }
 }
 
@@ -507,6 +562,18 @@ impl Client {
     /// Fetches (or reuses) an access token: a cheap way to check the credentials.
     pub async fn check_credentials(&self) -> Result<()> {
         self.inner.tokens.get(self).await.map(|_| ())
+    }
+
+    /// The API's clock now, read from a token grant asked for now (one `getToken`: a cached
+    /// grant's clock would be stale after a sandbox's clock was advanced); the local clock if
+    /// the grant gave none.
+    pub(crate) async fn server_now(&self) -> Result<i64> {
+        self.inner.tokens.renew(self).await?;
+        Ok(self.inner.tokens.server_now().unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        }))
     }
 
     // -- pipeline --------------------------------------------------------------------------
@@ -862,14 +929,34 @@ impl Client {
         }
     }
 
+    /// A new token from the provider, or from `POST /users/getToken`.
+    async fn fetch_token(&self) -> Result<TokenGrant> {
+        match &self.inner.credentials {
+            Credentials::Secret {
+                imp_key,
+                imp_secret,
+            } => self.get_token(imp_key, imp_secret).await,
+            Credentials::Provider(provider) => {
+                let provided =
+                    provider
+                        .access_token()
+                        .await
+                        .map_err(|e| Error::Authentication {
+                            message: format!("the token provider failed: {e}"),
+                        })?;
+                grant_from_provider(provided)
+            }
+        }
+    }
+
     /// `POST /users/getToken`, repeated on transient failures (asking again is always safe: the
     /// API hands out the same token while it is valid).
-    async fn fetch_token(&self) -> Result<TokenGrant> {
+    async fn get_token(&self, imp_key: &str, imp_secret: &ImpSecret) -> Result<TokenGrant> {
         let url = self.url(&["users", "getToken"], &[])?;
         let body = encode_body(
             Some(&TokenRequest {
-                imp_key: &self.inner.imp_key,
-                imp_secret: &self.inner.imp_secret,
+                imp_key,
+                imp_secret,
             }),
             "request",
         )?;
@@ -965,6 +1052,40 @@ impl Client {
         }
         result
     }
+}
+
+/// A provider's token as a grant, checked: usable in a header and not yet expired.
+fn grant_from_provider(provided: ProvidedToken) -> Result<TokenGrant> {
+    let refuse = |what: &str| Error::Authentication {
+        message: format!("the token provider returned {what}"),
+    };
+    let token = provided.access_token.expose_secret();
+    if token.trim().is_empty() {
+        return Err(refuse("an empty access token"));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(refuse(
+            "an access token with characters a header cannot carry",
+        ));
+    }
+    let now = provided.now.unwrap_or_else(|| {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    });
+    if provided.expired_at > rules::MAX_TIMESTAMP {
+        return Err(refuse(
+            "an expiry after the year 9999: unix time is in seconds, not milliseconds",
+        ));
+    }
+    if provided.expired_at <= now {
+        return Err(refuse("an access token that has already expired"));
+    }
+    Ok(TokenGrant {
+        access_token: provided.access_token,
+        now,
+        expired_at: provided.expired_at,
+    })
 }
 
 /// The JSON body, refused as `InvalidRequest` naming `field` when larger than
@@ -1184,6 +1305,18 @@ impl TokenCache {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
+        self.grant(client).await
+    }
+
+    /// Asks for a grant now, whatever the cache holds: the API answers the same token while it
+    /// is valid, and its clock's `now`.
+    async fn renew(&self, client: &Client) -> Result<Arc<CachedToken>> {
+        let _refreshing = self.refresh.lock().await;
+        self.grant(client).await
+    }
+
+    /// `getToken` and caching its answer; callers hold the `refresh` lock.
+    async fn grant(&self, client: &Client) -> Result<Arc<CachedToken>> {
         let asked_at = Instant::now();
         let grant = client.fetch_token().await?;
         *self
@@ -1192,8 +1325,11 @@ impl TokenCache {
             .unwrap_or_else(PoisonError::into_inner) = Some((grant.now, Instant::now()));
         // Lifetime from the server's own clock (`expired_at - now`), so local clock skew does not
         // matter; counted from when we asked, to stay on the safe side.
-        let lifetime =
-            Duration::from_secs(u64::try_from(grant.expired_at - grant.now).unwrap_or(0));
+        // (At most a day: a provider may claim any expiry, and an Instant cannot hold every one.)
+        let lifetime = Duration::from_secs(
+            u64::try_from(grant.expired_at.saturating_sub(grant.now)).unwrap_or(0),
+        )
+        .min(MAX_TOKEN_LIFETIME);
         let margin = TOKEN_REFRESH_MARGIN.min(lifetime / 2);
         let cached = Arc::new(CachedToken::new(
             &grant.access_token,

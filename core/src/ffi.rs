@@ -8,7 +8,7 @@
 
 use crate::models::{Payment, PaymentPage};
 use crate::money::Amount;
-use crate::secret::{Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};
+use crate::secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};
 use std::collections::{BTreeMap, HashMap};
 
 uniffi::setup_scaffolding!("iamport_subscribe_core");
@@ -70,7 +70,15 @@ macro_rules! secret_custom_type {
         });
     )*};
 }
-secret_custom_type!(CardNumber, Expiry, Birth, Pwd2Digit, Cvc, ImpSecret);
+secret_custom_type!(
+    CardNumber,
+    Expiry,
+    Birth,
+    Pwd2Digit,
+    Cvc,
+    ImpSecret,
+    AccessToken
+);
 
 /// PG-specific extras (`extra`): uniffi has maps only as `HashMap`; the order of a `BTreeMap`
 /// does not matter on the wire.

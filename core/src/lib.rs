@@ -47,6 +47,7 @@ mod ffi;
 #[cfg(feature = "uniffi")]
 #[doc(hidden)]
 pub use ffi::UniFfiTag;
+mod listing;
 mod models;
 mod money;
 mod pg;
@@ -57,6 +58,7 @@ mod schedule;
 pub mod secret;
 #[cfg(feature = "shape")]
 pub mod shape;
+pub mod token;
 mod transport;
 mod webhook;
 
@@ -64,6 +66,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, redact_url,
 };
 pub use error::{Case, Error, ErrorKind, Result};
+pub use listing::PaymentSorting;
 pub use models::{
     BillingKey, Payment, PaymentCancel, PaymentPage, PaymentStatus, Promotion, Timestamp,
     VbankDeposit,
@@ -75,7 +78,9 @@ pub use requests::{
     PayOnetimeRequest,
 };
 pub use retry::{RequestOptions, RetryPolicy};
+pub use rules::MAX_PAYMENTS_WINDOW_SECS;
 pub use rust_decimal::Decimal;
 pub use schedule::{Found, Schedule, ScheduleEntry, SchedulePage, ScheduleRequest, ScheduleStatus};
 pub use secret::{AccessToken, Birth, CardNumber, Cvc, Expiry, ImpSecret, Pwd2Digit};
+pub use token::{ProvidedToken, TokenProvider, TokenProviderError};
 pub use webhook::VerifiedWebhook;

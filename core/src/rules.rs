@@ -515,9 +515,14 @@ pub(crate) fn check_schedule_at(field: &str, at: Timestamp) -> Result<()> {
     Ok(())
 }
 
-/// A listing's window `[from, to)`: unix seconds, `from` not after `to`, at most
-/// [`MAX_SCHEDULE_WINDOW`] wide.
-pub(crate) fn check_window(from: Timestamp, to: Timestamp) -> Result<()> {
+/// Widest window of a payments-by-status page (`GET /payments/status/{status}`): 90 days, both
+/// ends inclusive (facts §6.5). `list_payments` cuts a longer range into such windows.
+pub const MAX_PAYMENTS_WINDOW_SECS: i64 = 90 * 86_400;
+/// Largest page a listing returns (the API's `limit` maximum).
+pub const MAX_PAGE_SIZE: u32 = 1000;
+
+/// A range of unix seconds: neither end negative nor in milliseconds, `from` not after `to`.
+pub(crate) fn check_range(from: Timestamp, to: Timestamp) -> Result<()> {
     for (field, t) in [("from", from), ("to", to)] {
         if t > MAX_TIMESTAMP {
             return Err(Error::invalid(field, MILLIS_HINT));
@@ -529,11 +534,48 @@ pub(crate) fn check_window(from: Timestamp, to: Timestamp) -> Result<()> {
     if from > to {
         return Err(Error::invalid("to", "must not be before from"));
     }
+    Ok(())
+}
+
+/// A schedule listing's window `[from, to)`: a [`check_range`] at most [`MAX_SCHEDULE_WINDOW`]
+/// wide.
+pub(crate) fn check_window(from: Timestamp, to: Timestamp) -> Result<()> {
+    check_range(from, to)?;
     if Duration::from_secs(to.abs_diff(from)) > MAX_SCHEDULE_WINDOW {
         return Err(Error::invalid(
             "to",
             "is more than 92 days after from: the API lists at most 3 months at once",
         ));
+    }
+    Ok(())
+}
+
+/// One payments-by-status page's window `[from, to]`: a [`check_range`] at most
+/// [`MAX_PAYMENTS_WINDOW_SECS`] wide.
+pub(crate) fn check_payments_window(from: Timestamp, to: Timestamp) -> Result<()> {
+    check_range(from, to)?;
+    if to - from > MAX_PAYMENTS_WINDOW_SECS {
+        return Err(Error::invalid(
+            "to",
+            "is more than 90 days after from: one page covers at most 90 days \
+             (list_payments splits a longer range)",
+        ));
+    }
+    Ok(())
+}
+
+/// Page numbers start at 1.
+pub(crate) fn check_page(page: u32) -> Result<()> {
+    if page == 0 {
+        return Err(Error::invalid("page", "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// A page size: 1 to [`MAX_PAGE_SIZE`].
+pub(crate) fn check_limit(limit: u32) -> Result<()> {
+    if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+        return Err(Error::invalid("limit", "must be between 1 and 1000"));
     }
     Ok(())
 }
@@ -549,6 +591,20 @@ pub(crate) fn check_payment_status(status: Option<&PaymentStatus>) -> Result<()>
             "must be one of ready, paid, failed, cancelled",
         )),
         _ => Ok(()),
+    }
+}
+
+/// The path segment of a payments-by-status listing: `all` for `None` (and for the text `all`);
+/// a status the API does not list by is refused.
+pub(crate) fn payments_status_segment(status: Option<&PaymentStatus>) -> Result<&str> {
+    match status {
+        None => Ok("all"),
+        Some(PaymentStatus::Other(s)) if s == "all" => Ok("all"),
+        Some(PaymentStatus::Other(_)) => Err(Error::invalid(
+            "status",
+            "must be one of all, ready, paid, failed, cancelled",
+        )),
+        Some(s) => Ok(s.as_str()),
     }
 }
 

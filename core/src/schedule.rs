@@ -13,10 +13,10 @@ use crate::requests::{
     Buyer, CardDetails, charge_fields, check_billing_extras, check_customer_uid, check_merchant_uid,
 };
 use crate::rules;
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use http::Method;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 
@@ -335,7 +335,7 @@ struct ScheduleAtBody {
     schedule_at: Timestamp,
 }
 
-const SCHEDULE_PAGE_SIZE: u32 = 1000;
+const SCHEDULE_PAGE_SIZE: u32 = rules::MAX_PAGE_SIZE;
 
 impl Client {
     /// Schedule future charges of `customer_uid`'s billing key (issuing it first when card data is
@@ -474,7 +474,7 @@ impl Client {
         check_customer_uid(customer_uid)?;
         rules::check_window(from, to)?;
         rules::check_schedule_status(status)?;
-        check_page(page)?;
+        rules::check_page(page)?;
         let (from, to, page) = (from.to_string(), to.to_string(), page.to_string());
         let mut query = vec![
             ("page", page.as_str()),
@@ -531,10 +531,8 @@ impl Client {
     ) -> Result<SchedulePage> {
         rules::check_window(from, to)?;
         rules::check_schedule_status(status)?;
-        check_page(page)?;
-        if !(1..=1000).contains(&limit) {
-            return Err(Error::invalid("limit", "must be between 1 and 1000"));
-        }
+        rules::check_page(page)?;
+        rules::check_limit(limit)?;
         let (from, to) = (from.to_string(), to.to_string());
         let (page, limit) = (page.to_string(), limit.to_string());
         let mut query = vec![
@@ -642,7 +640,7 @@ impl Client {
         page: u32,
     ) -> Result<PaymentPage> {
         check_customer_uid(customer_uid)?;
-        check_page(page)?;
+        rules::check_page(page)?;
         let page = page.to_string();
         let result = self
             .call(
@@ -677,48 +675,44 @@ impl Client {
     }
 }
 
-/// Page numbers start at 1.
-fn check_page(page: u32) -> Result<()> {
-    if page == 0 {
-        return Err(Error::invalid("page", "must be at least 1"));
-    }
-    Ok(())
-}
-
 /// A lazily paged listing: `fetch(page)` returns the page's items and the next page number.
-fn pages<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + Send + 'static
+pub(crate) fn pages<T, F, Fut>(fetch: F) -> impl Stream<Item = Result<T>> + Send + 'static
 where
     T: Send + 'static,
     F: FnMut(u32) -> Fut + Send + 'static,
     Fut: Future<Output = Result<(Vec<T>, Option<u32>)>> + Send,
 {
-    struct State<T, F> {
-        fetch: F,
-        buffer: VecDeque<T>,
-        next: Option<u32>,
-    }
-    let state = State {
-        fetch,
-        buffer: VecDeque::new(),
-        next: Some(1),
-    };
-    stream::unfold(state, |mut s| async move {
-        loop {
-            if let Some(item) = s.buffer.pop_front() {
-                return Some((Ok(item), s));
-            }
-            let page = s.next?;
-            match (s.fetch)(page).await {
-                Ok((items, next)) => {
-                    // A server that repeats a page number must not make this loop forever.
-                    s.next = next.filter(|n| *n > page);
-                    s.buffer.extend(items);
-                }
-                Err(e) => {
-                    s.next = None;
-                    return Some((Err(e), s));
-                }
-            }
+    flatten_pages(page_batches(fetch))
+}
+
+/// The items of a stream of pages, in order; an error ends it.
+pub(crate) fn flatten_pages<T, S>(batches: S) -> impl Stream<Item = Result<T>> + Send + 'static
+where
+    T: Send + 'static,
+    S: Stream<Item = Result<Vec<T>>> + Send + 'static,
+{
+    batches.flat_map(|batch| match batch {
+        Ok(items) => stream::iter(items.into_iter().map(Ok)).left_stream(),
+        Err(e) => stream::once(async move { Err(e) }).right_stream(),
+    })
+}
+
+/// A lazily paged listing, a page at a time: pages 1, 2, ... while the answer names a later
+/// page; a page is fetched only when the stream is polled for it.
+pub(crate) fn page_batches<T, F, Fut>(
+    fetch: F,
+) -> impl Stream<Item = Result<Vec<T>>> + Send + 'static
+where
+    T: Send + 'static,
+    F: FnMut(u32) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<T>, Option<u32>)>> + Send,
+{
+    stream::unfold((fetch, Some(1)), |(mut fetch, next)| async move {
+        let page = next?;
+        match fetch(page).await {
+            // A server that repeats a page number must not make this loop forever.
+            Ok((items, next)) => Some((Ok(items), (fetch, next.filter(|n| *n > page)))),
+            Err(e) => Some((Err(e), (fetch, None))),
         }
     })
 }

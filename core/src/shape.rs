@@ -146,6 +146,8 @@ leaf! {
     crate::Pg => Ty::String;
     crate::PaymentStatus => Ty::Enum(&["ready", "paid", "failed", "cancelled"]);
     crate::ScheduleStatus => Ty::Enum(&["scheduled", "executed", "revoked"]);
+    // A closed set: another text is refused by its `Deserialize` (the field named).
+    crate::PaymentSorting => Ty::Enum(&["-started", "started", "-paid", "paid", "-updated", "updated"]);
     crate::CardNumber => Ty::Secret;
     crate::Expiry => Ty::Secret;
     crate::Birth => Ty::Secret;
@@ -168,6 +170,19 @@ impl<T: Shape> Shape for Vec<T> {
 mod tests {
     use super::*;
     use crate::{PayAgainRequest, PayOnetimeRequest, Payment};
+
+    #[test]
+    fn the_sorting_shape_lists_every_value() {
+        let values: Vec<&str> = crate::PaymentSorting::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let known = match crate::PaymentSorting::SHAPE {
+            Ty::Enum(known) => known.to_vec(),
+            _ => Vec::new(),
+        };
+        assert_eq!(known, values);
+    }
 
     #[test]
     fn shapes_follow_the_rust_declaration_and_know_the_wire_names() {

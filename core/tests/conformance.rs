@@ -157,7 +157,9 @@ fn success_schema(route: &str) -> &'static str {
     let (method, path) = route.split_once(' ').unwrap_or(("GET", route));
     match (method, path) {
         (_, p) if p.starts_with("/users/getToken") => "AuthResponse",
-        (_, p) if p.starts_with("/payments/findAll") => "PaymentListResponse",
+        (_, p) if p.starts_with("/payments/findAll") || p.starts_with("/payments/status/") => {
+            "PaymentListResponse"
+        }
         (_, "/payments") => "MultiplePaymentsResponse",
         (_, "/subscribe/customers") => "MultipleCustomersResponse",
         (_, "/subscribe/customers/{customer_uid}/payments") => "PaymentListResponse",

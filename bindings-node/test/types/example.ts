@@ -14,6 +14,8 @@ import {
   ErrorCode,
   Fault,
   FaultRule,
+  ProvidedToken,
+  TokenProvider,
   FaultType,
   IamportError,
   InvalidRequestError,
@@ -268,6 +270,9 @@ async function withSandbox(): Promise<void> {
     connectTimeoutMs: 1000, userAgent: 'shop/1.0', maxRetries: 3, initialBackoffMs: 100, maxBackoffMs: 2000,
   }
   const client = new Client(options)
+  const fromBackend: TokenProvider = async (): Promise<ProvidedToken> => ({ accessToken: 'token', expiredAt: new Date(), now: 0 })
+  const onDevice: Client = new Client({ tokenProvider: fromBackend, baseUrl: sandbox.url, maxRetries: 1 })
+  await onDevice.checkCredentials().catch(() => undefined)
   const perCall: Required<RequestOptions> = { timeoutMs: 1000, maxRetries: 0, initialBackoffMs: 1, maxBackoffMs: 5 }
   const once: Client = client.withOptions(perCall)
   await once.withOptions({ maxRetries: 1 }).checkCredentials()

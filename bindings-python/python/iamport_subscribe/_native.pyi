@@ -323,6 +323,20 @@ class Client:
     ) -> Iterator[Payment]:
         """Every payment made with a billing key, pages fetched as they are read."""
         ...
+    def list_payments(
+        self,
+        status: Optional[str] = ...,
+        *,
+        from_: Optional[Union[int, datetime]] = ...,
+        to: Optional[Union[int, datetime]] = ...,
+        sorting: Optional[str] = ...,
+    ) -> Iterator[Payment]:
+        """Every payment in ``status`` (``all`` by default) between ``from_`` and ``to``
+        (default: the last 90 days), the time chosen by status; a longer range is split into
+        the API's 90-day windows, pages of 1000 fetched as they are read. ``sorting``:
+        ``-started`` (default), ``started``, ``-paid``, ``paid``, ``-updated``, ``updated``.
+        """
+        ...
 
 class AsyncClient:
     """asyncio client: every method returns a coroutine. Safe to share across tasks and threads."""
@@ -626,6 +640,20 @@ class AsyncClient:
         customer_uid: str,
     ) -> AsyncIterator[Payment]:
         """Every payment made with a billing key, pages fetched as they are read."""
+        ...
+    def list_payments(
+        self,
+        status: Optional[str] = ...,
+        *,
+        from_: Optional[Union[int, datetime]] = ...,
+        to: Optional[Union[int, datetime]] = ...,
+        sorting: Optional[str] = ...,
+    ) -> AsyncIterator[Payment]:
+        """Every payment in ``status`` (``all`` by default) between ``from_`` and ``to``
+        (default: the last 90 days), the time chosen by status; a longer range is split into
+        the API's 90-day windows, pages of 1000 fetched as they are read. ``sorting``:
+        ``-started`` (default), ``started``, ``-paid``, ``paid``, ``-updated``, ``updated``.
+        """
         ...
 
 @final

@@ -54,3 +54,79 @@ pub async fn run(cmd: &mut Command, stdin: Option<&str>) -> Result<Out, std::io:
 pub async fn iamport(sandbox: &Sandbox, args: &[&str]) -> Result<Out, std::io::Error> {
     run(&mut command(sandbox, args), None).await
 }
+
+// -- a billing plan against the sandbox (bill and reconcile tests) -------------------------------
+
+pub const CUSTOMERS: usize = 100;
+
+/// Every 10th customer's card is declined.
+pub fn declines(customer: usize) -> bool {
+    customer % 10 == 3
+}
+
+pub fn client_for(
+    sandbox: &Sandbox,
+) -> Result<iamport_subscribe::Client, iamport_subscribe::Error> {
+    iamport_subscribe::Client::builder()
+        .imp_key(sandbox.imp_key())
+        .imp_secret(sandbox.imp_secret())
+        .base_url(sandbox.url())
+        .build()
+}
+
+/// Billing keys `cust-0` … `cust-99`, the sandbox's declining test card for every 10th.
+pub async fn setup_customers(sandbox: &Sandbox) -> TestResult {
+    let client = client_for(sandbox)?;
+    for c in 0..CUSTOMERS {
+        let card = if declines(c) {
+            "4000-0000-0000-0002"
+        } else {
+            "4111-1111-1111-1111"
+        };
+        client
+            .issue_billing_key(&iamport_subscribe::IssueBillingKeyRequest {
+                customer_uid: format!("cust-{c}"),
+                card: iamport_subscribe::CardDetails::new(card, "2099-12"),
+                ..Default::default()
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Row `r` charges customer `cust-{r % 100}` 1000 + r won as order `nov-{r}`.
+pub fn write_plan(path: &std::path::Path, rows: usize) -> std::io::Result<()> {
+    let mut text = String::from("customer_uid,merchant_uid,amount,name\n");
+    for r in 0..rows {
+        text.push_str(&format!(
+            "cust-{},nov-{r},{},\"Plan, monthly\"\n",
+            r % CUSTOMERS,
+            1000 + r
+        ));
+    }
+    std::fs::write(path, text)
+}
+
+/// About a fifth of all requests faulted, every kind of fault.
+pub fn faults(seed: u64) -> iamport_sandbox::FaultPlan {
+    use iamport_sandbox::{Fault, FaultPlan, FaultRule};
+    let kinds = [
+        Fault::Latency { ms: 30 },
+        Fault::ServerError { status: 503 },
+        Fault::TooManyRequests {
+            retry_after_secs: 0,
+        },
+        Fault::MalformedBody,
+        Fault::TruncatedBody,
+        Fault::DropBeforeCommit,
+        Fault::DropAfterCommit,
+        Fault::TokenExpired,
+    ];
+    FaultPlan::new(
+        seed,
+        kinds
+            .into_iter()
+            .map(|f| FaultRule::new("*", 0.028, f))
+            .collect(),
+    )
+}

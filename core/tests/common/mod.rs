@@ -502,6 +502,19 @@ pub async fn dispatch(client: &Client, op: &str, args: &Value) -> Result<Value, 
             .get_payments(&strings(&args["imp_uids"]))
             .await
             .map(to_json),
+        "list_payments" => match args["sorting"].as_str().map(str::parse).transpose() {
+            Ok(sorting) => client
+                .list_payments(
+                    status.clone(),
+                    args["from"].as_i64(),
+                    args["to"].as_i64(),
+                    sorting,
+                )
+                .try_collect::<Vec<_>>()
+                .await
+                .map(to_json),
+            Err(e) => Err(e),
+        },
         "list_customer_payments" => client
             .list_customer_payments(arg(args, "customer_uid"))
             .try_collect::<Vec<_>>()

@@ -60,6 +60,14 @@ public struct MaskedImpSecret: Hashable, Sendable {
     fileprivate var mask: String { "[redacted]" }
 }
 
+/// An access token (what a token provider returns); prints as `[redacted]`.
+public struct MaskedAccessToken: Hashable, Sendable {
+    private let value: String
+    public init(_ value: String) { self.value = value }
+    public func exposeSecret() -> String { value }
+    fileprivate var mask: String { "[redacted]" }
+}
+
 extension MaskedCardNumber: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, ExpressibleByStringLiteral {
     public var description: String { mask }
     public var debugDescription: String { mask }
@@ -96,6 +104,13 @@ extension MaskedCvc: CustomStringConvertible, CustomDebugStringConvertible, Cust
 }
 
 extension MaskedImpSecret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, ExpressibleByStringLiteral {
+    public var description: String { mask }
+    public var debugDescription: String { mask }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+    public init(stringLiteral value: String) { self.init(value) }
+}
+
+extension MaskedAccessToken: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable, ExpressibleByStringLiteral {
     public var description: String { mask }
     public var debugDescription: String { mask }
     public var customMirror: Mirror { Mirror(self, children: [:]) }

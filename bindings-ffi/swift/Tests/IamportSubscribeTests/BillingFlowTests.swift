@@ -37,6 +37,44 @@ final class BillingFlowTests: XCTestCase {
         await sandbox.stop()
     }
 
+    func testListPaymentsOverMoreThan90Days() async throws {
+        let sandbox = try await Sandbox.start()
+        let client = try Client(options: sandbox.clientOptions())
+        _ = try await client.issueBillingKey(request: IssueBillingKeyRequest(
+            customerUid: "c1",
+            card: CardDetails(cardNumber: "4111-1111-1111-1111", expiry: "2099-12")
+        ))
+        let start = sandbox.now()
+        _ = try await client.payAgain(request: PayAgainRequest(
+            customerUid: "c1", merchantUid: "old", amount: Decimal(1000)))
+        await sandbox.advanceClock(by: 150 * 86_400)
+        _ = try await client.payAgain(request: PayAgainRequest(
+            customerUid: "c1", merchantUid: "new", amount: Decimal(2000)))
+
+        var orders: [String] = []
+        for try await payment in client.listPayments(from: start, to: sandbox.now()) {
+            orders.append(payment.merchantUid)
+        }
+        XCTAssertEqual(orders, ["new", "old"])  // newest window first
+        var paid: [String] = []
+        for try await payment in client.listPayments(
+            status: .paid, from: start, to: sandbox.now(), sorting: .paidAsc
+        ) {
+            paid.append(payment.merchantUid)
+        }
+        XCTAssertEqual(paid, ["old", "new"])
+
+        let before = sandbox.totalRequests()
+        do {
+            for try await _ in client.listPayments(from: 10, to: 9) {}
+            XCTFail("a reversed range must throw")
+        } catch IamportError.InvalidRequest(let field, _) {
+            XCTAssertEqual(field, "to")
+        }
+        XCTAssertEqual(sandbox.totalRequests(), before)
+        await sandbox.stop()
+    }
+
     func testCardDataIsMasked() {
         let card = CardDetails(cardNumber: "4111-2222-3333-4448", expiry: "2031-07",
                                birth: "820213", pwd2digit: "37", cvc: "987")

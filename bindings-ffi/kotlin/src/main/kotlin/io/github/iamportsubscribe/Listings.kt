@@ -1,9 +1,12 @@
 // Hand-written additions to the generated Client: lazily paged listings as Flows, and webhook
-// verification from text. uniffi exports one call per page (`list*Page`); these functions read
-// the pages one after another, only as far as the collector reads.
+// verification from text. uniffi exports one call per page (`list*Page`, or a cursor's
+// `nextPage`); these functions read the pages one after another, only as far as the collector
+// reads.
 package io.github.iamportsubscribe
 
 import io.github.iamportsubscribe.models.Payment
+import io.github.iamportsubscribe.models.PaymentSorting
+import io.github.iamportsubscribe.models.PaymentStatus
 import io.github.iamportsubscribe.models.Schedule
 import io.github.iamportsubscribe.models.ScheduleStatus
 import io.github.iamportsubscribe.models.VerifiedWebhook
@@ -38,6 +41,29 @@ fun Client.listSchedulesByCustomer(
 /** Every payment made with the billing key [customerUid], newest first, as [listSchedules]. */
 fun Client.listCustomerPayments(customerUid: String): Flow<Payment> = pages { page ->
     listCustomerPaymentsPage(customerUid, page).let { it.list to it.next }
+}
+
+/**
+ * Every payment in [status] (null: every status) found in `[from, to]` (unix seconds, both
+ * inclusive; [to] defaults to the API's now, [from] to 90 days before [to]), in the order of
+ * [sorting] (default `-started`: most recently started first). Any range: core reads one longer
+ * than the API's 90 days as consecutive windows (newest first for a descending sorting), each
+ * sorted. A cold flow: nothing is requested until it is collected, and a page (up to 1000) is
+ * fetched only when the collector has read the previous one. Bad arguments throw
+ * [IamportException.InvalidRequest] from `collect`, before anything is sent.
+ */
+fun Client.listPayments(
+    status: PaymentStatus? = null,
+    from: Long? = null,
+    to: Long? = null,
+    sorting: PaymentSorting? = null,
+): Flow<Payment> = flow {
+    listPaymentsCursor(status, from, to, sorting).use { cursor ->
+        while (true) {
+            val page = cursor.nextPage() ?: break
+            for (payment in page) emit(payment)
+        }
+    }
 }
 
 /** Verifies a webhook body given as text (see the `ByteArray` overload). */

@@ -384,6 +384,12 @@ class ScenarioTest {
                 args.scheduleStatus(),
             ).toList()
             "list_customer_payments" -> client.listCustomerPayments(args.req("customer_uid")).toList()
+            "list_payments" -> client.listPayments(
+                args.status(),
+                args.long("from"),
+                args.long("to"),
+                args.opt("sorting")?.let(::paymentSortingFromString),
+            ).toList()
             "get_billing_keys" -> client.getBillingKeys(args.strings("customer_uids"))
             "get_payments" -> client.getPayments(args.strings("imp_uids"))
             "verify_webhook" -> client.verifyWebhook(args.req("body"), args.req("content_type"))

@@ -125,10 +125,10 @@ fun assertSubset(expected: JsonElement, actual: JsonElement, at: String) {
 
 /**
  * A webhook receiver on 127.0.0.1 and a free port: records each POST (content type and body) and
- * answers 200. It records before answering, so once the sandbox's delivery has finished
- * (`advanceClock`, `settle`), the webhook is in [received].
+ * answers `status` (200 unless told). It records before answering, so once the sandbox's delivery
+ * has finished (`advanceClock`, `settle`), the webhook is in [received].
  */
-class WebhookReceiver : AutoCloseable {
+class WebhookReceiver(private val status: Int = 200) : AutoCloseable {
     private val received = mutableListOf<Pair<String, ByteArray>>()
     private val server: HttpServer = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
 
@@ -139,7 +139,7 @@ class WebhookReceiver : AutoCloseable {
                 val contentType = exchange.requestHeaders.getFirst("Content-Type") ?: ""
                 synchronized(received) { received += contentType to body }
                 val ok = "OK".toByteArray()
-                exchange.sendResponseHeaders(200, ok.size.toLong())
+                exchange.sendResponseHeaders(status, ok.size.toLong())
                 exchange.responseBody.use { it.write(ok) }
             } finally {
                 exchange.close()

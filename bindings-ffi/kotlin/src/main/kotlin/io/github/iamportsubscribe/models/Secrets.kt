@@ -61,6 +61,11 @@ class MaskedImpSecret(value: String) : MaskedSecret(value) {
     override fun mask() = "[redacted]"
 }
 
+/** An access token (what a token provider returns); prints as `[redacted]`. */
+class MaskedAccessToken(value: String) : MaskedSecret(value) {
+    override fun mask() = "[redacted]"
+}
+
 private val MAX_MANTISSA: BigInteger = BigInteger.ONE.shiftLeft(96)
 
 /**
