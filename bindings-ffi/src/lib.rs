@@ -6,8 +6,9 @@
 //! concrete multi-lookup results ([`FoundBillingKeys`], [`FoundPayments`]) and the cursor of a
 //! lazy listing ([`PaymentListing`]).
 //!
-//! Every async export runs on tokio (`#[uniffi::export(async_runtime = "tokio")]`): reqwest and
-//! the sandbox need a tokio reactor, and uniffi's foreign executors do not provide one.
+//! Every async export runs on tokio (`#[uniffi::export(async_runtime = "tokio")]`): the HTTP
+//! client (hyper) and the sandbox need a tokio reactor, and uniffi's foreign executors do not
+//! provide one.
 //! `tests/async_runtime.rs` fails the build's tests if an async export lacks it.
 
 mod client;

@@ -10,8 +10,9 @@ use crate::retry::{RequestOptions, RetryPolicy, Verdict, verdict};
 use crate::rules;
 use crate::secret::{AccessToken, ImpSecret};
 use crate::token::{ProvidedToken, TokenProvider};
-use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use crate::transport::Transport;
+use http::Method;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -189,18 +190,18 @@ impl ClientBuilder {
         rules::check_timeout("connect_timeout", self.connect_timeout)?;
         rules::check_user_agent(&self.user_agent)?;
         self.retry.validate()?;
-        let http = tls_roots(
-            reqwest::Client::builder()
-                .timeout(self.timeout)
-                .connect_timeout(self.connect_timeout)
-                .user_agent(self.user_agent),
-        )
-        .build()
-        // Every setting was checked above: what is left is the TLS stack failing to start.
-        .map_err(|e| Error::Network {
-            message: format!("could not create the HTTP client: {}", error_chain(&e)),
-            may_have_reached_server: false,
-        })?;
+        let routes = Routes {
+            pay_again: route_url(&base_url, &["subscribe", "payments", "again"], &[])?,
+            pay_onetime: route_url(&base_url, &["subscribe", "payments", "onetime"], &[])?,
+        };
+        let http =
+            Transport::new(&base_url, &self.user_agent, self.connect_timeout).map_err(|e| {
+                // Every setting was checked above: what is left is the TLS stack failing to start.
+                Error::Network {
+                    message: format!("could not create the HTTP client: {e}"),
+                    may_have_reached_server: false,
+                }
+            })?;
         Ok(Client {
             settings: Settings {
                 timeout: None,
@@ -208,13 +209,37 @@ impl ClientBuilder {
             },
             inner: Arc::new(Inner {
                 http,
+                timeout: self.timeout,
                 base_url,
                 credentials,
                 tier,
                 tokens: TokenCache::default(),
+                routes,
             }),
         })
     }
+}
+
+/// `base` with `segments` appended to its path (each percent-encoded, so a `/` or `?` in an id
+/// cannot change the route) and `query`.
+fn route_url(base: &Url, segments: &[&str], query: &[(&str, &str)]) -> Result<Url> {
+    let mut url = base.clone();
+    {
+        let mut path = url
+            .path_segments_mut()
+            .map_err(|()| Error::invalid("base_url", "must be a plain base URL"))?;
+        path.pop_if_empty().extend(segments);
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    Ok(url)
+}
+
+/// The URLs every charge goes to, built once per client.
+struct Routes {
+    pay_again: Url,
+    pay_onetime: Url,
 }
 
 /// `url` with the user name and password of its authority (`https://user:pass@host/`) replaced
@@ -290,11 +315,14 @@ struct Answer {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Transport,
+    /// Total time for one exchange, unless a call's options say otherwise.
+    timeout: Duration,
     base_url: Url,
     credentials: Credentials,
     tier: Option<HeaderValue>,
     tokens: TokenCache,
+    routes: Routes,
 }
 
 impl fmt::Debug for Client {
@@ -405,7 +433,7 @@ impl Client {
     pub async fn pay_onetime(&self, request: &PayOnetimeRequest) -> Result<Payment> {
         request.validate()?;
         self.charge(
-            &["subscribe", "payments", "onetime"],
+            &self.inner.routes.pay_onetime,
             request,
             &request.merchant_uid,
         )
@@ -458,12 +486,8 @@ impl Client {
     /// `Error::CardDeclined`, never a success.
     pub async fn pay_again(&self, request: &PayAgainRequest) -> Result<Payment> {
         request.validate()?;
-        self.charge(
-            &["subscribe", "payments", "again"],
-            request,
-            &request.merchant_uid,
-        )
-        .await
+        self.charge(&self.inner.routes.pay_again, request, &request.merchant_uid)
+            .await
     }
 
     /// One payment by its `imp_uid` (test-channel payments included).
@@ -555,18 +579,7 @@ impl Client {
     // -- pipeline --------------------------------------------------------------------------
 
     fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url> {
-        let mut url = self.inner.base_url.clone();
-        {
-            let mut path = url
-                .path_segments_mut()
-                .map_err(|()| Error::invalid("base_url", "must be a plain base URL"))?;
-            // Each segment is percent-encoded, so a `/` or `?` in an id cannot change the route.
-            path.pop_if_empty().extend(segments);
-        }
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
-        Ok(url)
+        route_url(&self.inner.base_url, segments, query)
     }
 
     /// An authenticated call with retries: lookups (GET) are repeated on any transient failure,
@@ -662,8 +675,7 @@ impl Client {
                 Ok(t) => t,
                 Err(e) => return Attempt::of(Err(e), None),
             };
-            let auth = HeaderValue::from_str(&format!("Bearer {}", token.token.expose_secret()));
-            let Ok(mut auth) = auth else {
+            let Some(auth) = token.authorization.clone() else {
                 let e = Error::Api {
                     http_status: 200,
                     code: Some(0),
@@ -671,7 +683,6 @@ impl Client {
                 };
                 return Attempt::of(Err(e), None);
             };
-            auth.set_sensitive(true);
             let answer = match self.send(method.clone(), url, Some(auth), body).await {
                 Ok(a) => a,
                 Err(e) => return Attempt::of(Err(e), None),
@@ -700,11 +711,10 @@ impl Client {
     /// A charge, reconciled by `merchant_uid` whenever its outcome is ambiguous.
     async fn charge<B: Serialize + ?Sized>(
         &self,
-        segments: &[&str],
+        url: &Url,
         request: &B,
         merchant_uid: &str,
     ) -> Result<Payment> {
-        let url = self.url(segments, &[])?;
         let body = encode_body(Some(request), "request")?;
         // The server's clock when this call began: failed attempts recorded before are not ours.
         self.inner.tokens.get(self).await?;
@@ -723,7 +733,7 @@ impl Client {
                 retry_after,
                 token_refused,
             } = self
-                .call_once::<Payment>(&Method::POST, &url, body.as_ref(), Some(merchant_uid))
+                .call_once::<Payment>(&Method::POST, url, body.as_ref(), Some(merchant_uid))
                 .await;
             let error = match result {
                 Ok(payment) => return declined_or_paid(payment),
@@ -994,49 +1004,37 @@ impl Client {
             latency_ms = tracing::field::Empty,
         );
         let started = Instant::now();
-        let mut request = self.inner.http.request(method, url.clone());
+        let mut request = self.inner.http.request(method, url)?;
         if let Some(auth) = auth {
             request = request.header(AUTHORIZATION, auth);
-        }
-        if let Some(timeout) = self.settings.timeout {
-            request = request.timeout(timeout);
         }
         if let Some(tier) = &self.inner.tier {
             request = request.header("Tier", tier.clone());
         }
-        if let Some(body) = body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.to_vec());
-        }
+        let body = match body {
+            Some(body) => {
+                request =
+                    request.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                bytes::Bytes::copy_from_slice(body)
+            }
+            None => bytes::Bytes::new(),
+        };
+        let request = request
+            .body(http_body_util::Full::new(body))
+            .map_err(|e| Error::invalid("request", format!("could not be built: {e}")))?;
+        let timeout = self.settings.timeout.unwrap_or(self.inner.timeout);
         let result = async {
-            let response = request.send().await.map_err(transport_error)?;
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
+            let answer = self.inner.http.send(request, timeout).await?;
+            let retry_after = answer
+                .headers
+                .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            let bytes = response.bytes().await.map_err(|e| {
-                // The server answered, so the request certainly arrived.
-                let mut err = transport_error(e);
-                if let Error::Network {
-                    may_have_reached_server,
-                    ..
-                }
-                | Error::Timeout {
-                    may_have_reached_server,
-                } = &mut err
-                {
-                    *may_have_reached_server = true;
-                }
-                err
-            })?;
             Ok(Answer {
-                status,
+                status: answer.status.as_u16(),
                 retry_after,
-                bytes,
+                bytes: answer.body,
             })
         }
         .instrument(span.clone())
@@ -1090,25 +1088,6 @@ fn grant_from_provider(provided: ProvidedToken) -> Result<TokenGrant> {
     })
 }
 
-/// The TLS roots of the HTTP client. By default reqwest's: the platform's verifier (the OS trust
-/// store). With the `webpki-roots` feature, a fixed copy of Mozilla's root store compiled in: on
-/// Android the platform verifier needs a JNI initialisation with the app's `Context`, which a
-/// library cannot do, so every TLS handshake there would fail (see `lib.rs`).
-fn tls_roots(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
-    #[cfg(feature = "webpki-roots")]
-    {
-        builder.tls_certs_only(
-            webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                .iter()
-                .filter_map(|der| reqwest::Certificate::from_der(der).ok()),
-        )
-    }
-    #[cfg(not(feature = "webpki-roots"))]
-    {
-        builder
-    }
-}
-
 /// The JSON body, refused as `InvalidRequest` naming `field` when larger than
 /// [`rules::MAX_BODY_BYTES`].
 fn encode_body<B: Serialize + ?Sized>(
@@ -1152,6 +1131,36 @@ struct Envelope<'a> {
     response: Option<&'a RawValue>,
 }
 
+/// The envelope of a success, read together with its `response` in one pass. `message` is read
+/// (not kept) so that this accepts exactly what [`Envelope`] accepts.
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+struct Success<'a, T> {
+    code: Option<i64>,
+    #[serde(borrow)]
+    #[allow(dead_code)]
+    message: Option<std::borrow::Cow<'a, str>>,
+    response: Option<T>,
+}
+
+/// The result of a success answer (2xx, `code: 0`, a `response` of type `T`) in one pass over
+/// the body; `None` for anything else, which [`decode`] then reads again to say what is wrong.
+fn decode_success<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Option<T> {
+    if !(200..300).contains(&status) {
+        return None;
+    }
+    // Checking the UTF-8 of the whole body at once is cheaper than string by string.
+    let text = std::str::from_utf8(bytes).ok()?;
+    match serde_json::from_str::<Success<T>>(text) {
+        Ok(Success {
+            code: Some(0),
+            response: Some(value),
+            ..
+        }) => Some(value),
+        _ => None,
+    }
+}
+
 /// How to read an answer: `sensitive` (the token's) answers give no decoding detail; `order` is
 /// the `merchant_uid` a charge was for.
 #[derive(Clone, Copy)]
@@ -1162,6 +1171,15 @@ struct Decoding<'a> {
 
 /// Decodes the `{code, message, response}` envelope and maps failures.
 fn decode<T: DeserializeOwned>(answer: &Answer, how: Decoding<'_>) -> Result<T> {
+    // The common case in one pass; anything else is read again, envelope first, to say why.
+    match decode_success(answer.status, &answer.bytes) {
+        Some(value) => Ok(value),
+        None => decode_envelope(answer, how),
+    }
+}
+
+/// [`decode`] in two steps: the envelope (its `response` kept as raw JSON), then the response.
+fn decode_envelope<T: DeserializeOwned>(answer: &Answer, how: Decoding<'_>) -> Result<T> {
     let status = answer.status;
     let context = Context {
         order: how.order,
@@ -1216,22 +1234,7 @@ fn decode<T: DeserializeOwned>(answer: &Answer, how: Decoding<'_>) -> Result<T> 
     })
 }
 
-fn transport_error(e: reqwest::Error) -> Error {
-    let e = e.without_url();
-    let connect = e.is_connect();
-    if e.is_timeout() {
-        // A connect timeout happened before anything was sent.
-        return Error::Timeout {
-            may_have_reached_server: !connect,
-        };
-    }
-    Error::Network {
-        message: error_chain(&e),
-        may_have_reached_server: !connect,
-    }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -1253,7 +1256,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 /// concurrent callers on a cold or expiring cache cause exactly one `getToken`.
 #[derive(Default)]
 struct TokenCache {
-    current: RwLock<Option<CachedToken>>,
+    current: RwLock<Option<Arc<CachedToken>>>,
     refresh: tokio::sync::Mutex<()>,
     generations: AtomicU64,
     /// The server's clock (`now` of the last grant) and when it was read: an estimate of the
@@ -1261,15 +1264,31 @@ struct TokenCache {
     server_clock: RwLock<Option<(i64, Instant)>>,
 }
 
-#[derive(Clone)]
 struct CachedToken {
-    token: AccessToken,
+    /// `Bearer <token>`, built once per grant and marked sensitive (never printed by `http`);
+    /// `None` when the token cannot be a header value.
+    authorization: Option<HeaderValue>,
     refresh_at: Instant,
     generation: u64,
 }
 
+impl CachedToken {
+    fn new(token: &AccessToken, refresh_at: Instant, generation: u64) -> Self {
+        let bearer = Zeroizing::new(format!("Bearer {}", token.expose_secret()));
+        let authorization = HeaderValue::from_str(&bearer).ok().map(|mut value| {
+            value.set_sensitive(true);
+            value
+        });
+        CachedToken {
+            authorization,
+            refresh_at,
+            generation,
+        }
+    }
+}
+
 impl TokenCache {
-    fn fresh(&self) -> Option<CachedToken> {
+    fn fresh(&self) -> Option<Arc<CachedToken>> {
         let guard = self.current.read().unwrap_or_else(PoisonError::into_inner);
         guard
             .as_ref()
@@ -1277,7 +1296,7 @@ impl TokenCache {
             .cloned()
     }
 
-    async fn get(&self, client: &Client) -> Result<CachedToken> {
+    async fn get(&self, client: &Client) -> Result<Arc<CachedToken>> {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
@@ -1291,13 +1310,13 @@ impl TokenCache {
 
     /// Asks for a grant now, whatever the cache holds: the API answers the same token while it
     /// is valid, and its clock's `now`.
-    async fn renew(&self, client: &Client) -> Result<CachedToken> {
+    async fn renew(&self, client: &Client) -> Result<Arc<CachedToken>> {
         let _refreshing = self.refresh.lock().await;
         self.grant(client).await
     }
 
     /// `getToken` and caching its answer; callers hold the `refresh` lock.
-    async fn grant(&self, client: &Client) -> Result<CachedToken> {
+    async fn grant(&self, client: &Client) -> Result<Arc<CachedToken>> {
         let asked_at = Instant::now();
         let grant = client.fetch_token().await?;
         *self
@@ -1312,11 +1331,11 @@ impl TokenCache {
         )
         .min(MAX_TOKEN_LIFETIME);
         let margin = TOKEN_REFRESH_MARGIN.min(lifetime / 2);
-        let cached = CachedToken {
-            token: grant.access_token,
-            refresh_at: asked_at + (lifetime - margin),
-            generation: self.generations.fetch_add(1, Ordering::Relaxed) + 1,
-        };
+        let cached = Arc::new(CachedToken::new(
+            &grant.access_token,
+            asked_at + (lifetime - margin),
+            self.generations.fetch_add(1, Ordering::Relaxed) + 1,
+        ));
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(cached.clone());
         Ok(cached)
     }
@@ -1364,24 +1383,83 @@ enum RefundOutcome {
     Unknown,
 }
 
-#[cfg(all(test, feature = "webpki-roots"))]
-mod webpki_roots_tests {
-    /// Every root of the compiled-in store is one reqwest takes (a root dropped silently would
-    /// fail TLS to the sites it anchors), and a client builds with them.
-    #[test]
-    fn every_fixed_root_parses_and_a_client_builds() {
-        let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
-        assert!(roots.len() > 100, "{} roots", roots.len());
-        for der in roots {
-            assert!(reqwest::Certificate::from_der(der).is_ok());
-        }
-        assert!(super::tls_roots(reqwest::Client::builder()).build().is_ok());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The one-pass decoding of a success must give what the two-step decoding gives, for every
+    /// answer: the same payment, or the same error.
+    #[test]
+    fn one_pass_decoding_agrees_with_the_envelope_first_decoding() {
+        let paid = r#"{"imp_uid":"imps_1","merchant_uid":"o1","amount":9900,"status":"paid","paid_at":1700000000,"fail_reason":"a \"quoted\" \\ reason \u00e9"}"#;
+        let declined =
+            r#"{"imp_uid":"imps_2","merchant_uid":"o2","amount":9900,"status":"failed"}"#;
+        // `P` stands for the paid payment, `D` for the declined one.
+        let answers: &[(u16, &str)] = &[
+            (200, r#"{"code":0,"message":null,"response":P}"#),
+            (200, r#"{"response":P,"code":0}"#),
+            (200, r#"{"code":0,"message":"ok","response":D}"#),
+            (200, r#"{"code":0,"message":"\uc131\uacf5","response":P}"#),
+            (200, r#"{"code":0,"message":5,"response":P}"#),
+            (200, r#"{"code":0,"message":null,"response":P} trailing"#),
+            (200, r#"{"code":0,"code":0,"response":P}"#),
+            (200, r#"{"code":1,"message":"duplicate","response":P}"#),
+            (
+                200,
+                r#"{"code":1,"message":"no such billing key","response":null}"#,
+            ),
+            (
+                200,
+                r#"{"code":-1,"message":"rejected","response":{"other":"shape"}}"#,
+            ),
+            (200, r#"{"code":0,"message":null,"response":null}"#),
+            (200, r#"{"code":0,"message":null}"#),
+            (200, r#"{"code":0,"response":{"imp_uid":"x"}}"#),
+            (200, r#"{"code":0,"response":[1,2]}"#),
+            (200, r#"{"message":null,"response":P}"#),
+            (200, r#"{"code":"0","response":P}"#),
+            (200, "<html>bad gateway</html>"),
+            (200, ""),
+            (
+                401,
+                r#"{"code":-1,"message":"Unauthorized","response":null}"#,
+            ),
+            (500, r#"{"code":0,"message":null,"response":P}"#),
+            (503, "Service Unavailable"),
+            (404, r#"{"code":1,"message":"not found","response":null}"#),
+        ];
+        let mut bodies: Vec<(u16, Vec<u8>)> = answers
+            .iter()
+            .map(|(status, a)| (*status, a.replace('P', paid).replace('D', declined).into()))
+            .collect();
+        // Not UTF-8 inside a string, and a lone byte.
+        bodies.push((
+            200,
+            b"{\"code\":0,\"response\":{\"imp_uid\":\"\xff\"}}".to_vec(),
+        ));
+        bodies.push((200, b"\xff".to_vec()));
+        for (status, body) in &bodies {
+            let answer = Answer {
+                status: *status,
+                retry_after: None,
+                bytes: bytes::Bytes::copy_from_slice(body),
+            };
+            let how = Decoding {
+                sensitive: false,
+                order: Some("o1"),
+            };
+            assert_eq!(
+                format!("{:?}", decode::<Payment>(&answer, how)),
+                format!("{:?}", decode_envelope::<Payment>(&answer, how)),
+                "HTTP {status}: {}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // The common case takes the one-pass road.
+        let first = &bodies[0].1;
+        let one_pass = decode_success::<Payment>(200, first).map(|p| p.imp_uid);
+        assert_eq!(one_pass.as_deref(), Some("imps_1"));
+    }
 
     #[test]
     fn credentials_in_a_base_url_are_redacted() {

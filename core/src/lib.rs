@@ -25,14 +25,14 @@
 //! # Ok(()) }
 //! ```
 
-// Android: reqwest's default TLS verifier (rustls-platform-verifier) needs a JNI initialisation
+// Android: the platform's TLS verifier (rustls-platform-verifier) needs a JNI initialisation
 // with the app's `Context` before the first handshake, which a library cannot do; without it
 // every HTTPS request fails on the device. Android builds therefore take the fixed root store
 // (`webpki-roots`), and a build without it cannot be produced.
 #[cfg(all(target_os = "android", not(feature = "webpki-roots")))]
 compile_error!(
     "iamport-subscribe on Android needs the `webpki-roots` feature (a fixed root store): \
-     reqwest's platform verifier fails every TLS handshake there without a JNI initialisation"
+     the platform verifier fails every TLS handshake there without a JNI initialisation"
 );
 
 // `derive(Shape)` names this crate by its path, from inside it too.
@@ -59,6 +59,7 @@ pub mod secret;
 #[cfg(feature = "shape")]
 pub mod shape;
 pub mod token;
+mod transport;
 mod webhook;
 
 pub use client::{

@@ -13,7 +13,7 @@ use crate::models::{Payment, PaymentPage, PaymentStatus, Timestamp};
 use crate::rules::{self, MAX_PAYMENTS_WINDOW_SECS};
 use crate::schedule::{flatten_pages, page_batches};
 use futures_util::stream::{self, Stream, StreamExt};
-use reqwest::Method;
+use http::Method;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;

@@ -14,7 +14,7 @@ use crate::requests::{
 };
 use crate::rules;
 use futures_util::stream::{self, Stream, StreamExt};
-use reqwest::Method;
+use http::Method;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
