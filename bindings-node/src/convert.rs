@@ -13,7 +13,7 @@
 //! amounts as numbers, timestamps (known from the shape) as `Date`, `None` as `null`.
 
 use iamport_subscribe::shape::{Field, Shape, Struct, Ty};
-use iamport_subscribe::{Error, Result};
+use iamport_subscribe::{Case, Error, Result};
 use napi::bindgen_prelude::{
     Array, FromNapiValue, JsObjectValue, Null, Object, ToNapiValue, Unknown,
 };
@@ -37,55 +37,17 @@ pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Er
 }
 
 /// A Rust (snake_case) name as the package names it: `customer_uid` → `customerUid`,
-/// `pwd_2digit` → `pwd2digit`, `secure_3d_token` → `secure3dToken`. Names that are not snake_case
-/// (`channelGroupId`, `IAMPORT_IMP_KEY`) stay as they are.
+/// `pwd_2digit` → `pwd2digit`. Core's convention ([`Case::Camel`]), the one Kotlin and Swift
+/// report too; names that are not snake_case (`channelGroupId`, `IAMPORT_IMP_KEY`) stay as they are.
 pub(crate) fn camel(name: &str) -> Cow<'_, str> {
-    let snake = name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !snake || !name.contains('_') {
-        return Cow::Borrowed(name);
-    }
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    Case::Camel.name(name)
 }
 
 /// One of the library's own texts (a validation reason, a hint) with the snake_case names in it
 /// in the package's convention: "either imp_uid or merchant_uid is required" → "either impUid or
-/// merchantUid is required", "look it up with find_payment" → "... with findPayment". Texts from
-/// the API or the network are not passed here.
+/// merchantUid is required". Texts from the API or the network are not passed here.
 pub(crate) fn camel_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            word.push(c);
-            continue;
-        }
-        let snake = word.starts_with(|c: char| c.is_ascii_lowercase())
-            && !word.ends_with('_')
-            && word.contains('_');
-        out.push_str(&if snake {
-            camel(&word)
-        } else {
-            Cow::Borrowed(word.as_str())
-        });
-        word.clear();
-        out.push(c);
-    }
-    out.pop();
-    out
+    Case::Camel.text(text).into_owned()
 }
 
 /// The camelCase name of a `'static` Rust name, computed once.
